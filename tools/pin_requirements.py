@@ -58,7 +58,8 @@ def derive(environment_file: Path = ROOT / "environment.yml") -> str:
     """Return the text requirements.txt must hold for ``environment_file``."""
     environment = yaml.safe_load(environment_file.read_text(encoding="utf-8"))
     pins = conda_pins(environment)
-    lines = [f"{name}=={version}" for name, version in sorted(pins.items(), key=lambda item: item[0].lower())]
+    names = sorted(pins, key=str.lower)
+    lines = [f"{name}=={pins[name]}" for name in names]
     return HEADER + "\n".join(lines) + "\n"
 
 
