@@ -13,8 +13,10 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from helpers._columns import isin
 from helpers.rawdata import WAI_ITEMS, WHO5_ITEMS, RawData
 from helpers.scoring import (
     IMPROVEMENT_POINTS,
@@ -212,8 +214,8 @@ def derive_cohort(
     counts["adult"] = len(adults)
 
     sessions = raw.sessions[
-        raw.sessions["session_date"].between(start, end)
-        & raw.sessions["participant_id"].isin(adults.index)
+        raw.sessions["session_date"].between(start, end).to_numpy()
+        & isin(raw.sessions["participant_id"], adults.index)
     ]
     by_person = sessions.assign(
         therapist=(sessions["provider_type"] == "therapist").astype("int64")
@@ -258,7 +260,7 @@ def derive_cohort(
     completed["who5_followup"] = followup.loc[completed.index, "who5"]
 
     in_window_ratings = raw.alliance_ratings.merge(
-        sessions[sessions["participant_id"].isin(completed.index)],
+        sessions[isin(sessions["participant_id"], completed.index)],
         on="session_id",
         how="inner",
     )
@@ -272,7 +274,7 @@ def derive_cohort(
     counts["rated"] = len(participants)
 
     ratings = (
-        in_window_ratings[in_window_ratings["participant_id"].isin(participants["participant_id"])]
+        in_window_ratings[isin(in_window_ratings["participant_id"], participants["participant_id"])]
         .loc[:, ["participant_id", "session_id", "provider_type", "session_date", *WAI_ITEMS]]
         .sort_values(["participant_id", "session_date", "session_id"], kind="stable")
         .reset_index(drop=True)
@@ -289,9 +291,10 @@ def derive_cohort(
 def _finish(frame: pd.DataFrame, who5_cutoff: float, improvement_points: float) -> pd.DataFrame:
     """Add the derived variables and put the columns in their documented order."""
     frame["age"] = frame["age"].astype("int64")
+    country = frame["country"]
     frame["country_group"] = (
-        frame["country"]
-        .map(lambda code: pd.NA if pd.isna(code) else ("us" if code == "US" else "non_us"))
+        pd.Series(np.where(country.eq("US").fillna(False), "us", "non_us"), index=frame.index)
+        .where(country.notna())
         .astype("string")
     )
     frame["utilization"] = "coaching"

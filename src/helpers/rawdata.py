@@ -31,6 +31,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pycountry
 
+from helpers._columns import isin
+
 __all__ = [
     "CONTRACT",
     "PROVIDER_TYPES",
@@ -195,6 +197,16 @@ def _integer_text(values: pd.Series) -> pd.Series:
     return values.str.match(_INTEGER).astype(bool)
 
 
+def _integer_values(values: pd.Series) -> pd.Series:
+    """Integers where the text is one of at most 10 digits, NA elsewhere.
+
+    Longer digit strings are integers too, but far outside every range in
+    the contract; leaving them NA keeps the conversion from overflowing.
+    """
+    short = _integer_text(values) & (values.str.len() <= 10)
+    return values.where(short).astype("Int64")
+
+
 def _date_text(values: pd.Series) -> pd.Series:
     shaped = values.str.match(_DATE).astype(bool)
     parsed = pd.to_datetime(values.where(shaped), format="%Y-%m-%d", errors="coerce")
@@ -216,8 +228,8 @@ def _rule_checks(
     if rule.kind == "integer":
 
         def within_bounds(s: pd.Series) -> pd.Series:  # not "in_range": pandera's own name
-            numbers = pd.to_numeric(s.where(_integer_text(s)), errors="coerce")
-            return numbers.isna() | numbers.between(rule.low, rule.high)
+            inside = _integer_values(s).between(rule.low, rule.high).fillna(False)
+            return ~_integer_text(s) | inside.astype(bool)
 
         checks.append(("integer", lambda s: ~_present(s) | _integer_text(s)))
         checks.append((f"between {rule.low} and {rule.high}", within_bounds))
@@ -243,7 +255,7 @@ def _rule_checks(
             (
                 f"must exist in {table} (column {column})",
                 # looked up when the check runs, so the rules can be listed without data
-                lambda s: ~_present(s) | s.isin(reference_values[rule.references]),
+                lambda s: ~_present(s) | isin(s, reference_values[rule.references]),
             )
         )
     return checks
@@ -376,6 +388,8 @@ def _as_text(values: pd.Series) -> pd.Series:
     judge CSV and Parquet alike. Whole floats print as integers (pandas writes
     nullable integers as floats), midnight timestamps as dates.
     """
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return values.astype("str").fillna("")  # CSV: already text
     if pd.api.types.is_datetime64_any_dtype(values):
         midnight = values.isna() | (values == values.dt.normalize())
         text = values.dt.strftime("%Y-%m-%d").where(midnight, values.astype(str))
@@ -481,7 +495,7 @@ def _typed(text: pd.DataFrame, table: str) -> pd.DataFrame:
         values = text[rule.name]
         missing = values == ""
         if rule.kind == "integer":
-            columns[rule.name] = pd.to_numeric(values.mask(missing)).astype("Int64")
+            columns[rule.name] = _integer_values(values)
         elif rule.kind == "date":
             columns[rule.name] = pd.to_datetime(values, format="%Y-%m-%d")
         else:
@@ -556,7 +570,7 @@ def load_raw(directory: str | Path) -> RawData:
         _check_columns(path, frame, table)
         names = [rule.name for rule in CONTRACT[table]]
         text = pd.DataFrame(
-            {name: _as_text(frame[name]).astype(object) for name in names}
+            {name: _as_text(frame[name]).astype("str") for name in names}
         ).reset_index(drop=True)
         try:
             table_schema(table, reference_values).validate(text, lazy=True)
