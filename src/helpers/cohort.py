@@ -183,9 +183,12 @@ def derive_cohort(
 
     Examples
     --------
-    >>> from helpers.rawdata import load_raw  # doctest: +SKIP
-    >>> cohort = derive_cohort(load_raw("data/synthetic"))  # doctest: +SKIP
-    >>> cohort.flow  # doctest: +SKIP
+    .. code-block:: python
+
+        from helpers.rawdata import load_raw
+
+        cohort = derive_cohort(load_raw("path/to/export"), min_followup_days=14)
+        cohort.flow  # counts at each eligibility step
     """
     if not isinstance(raw, RawData):
         raise ValueError("derive_cohort: pass the RawData that helpers.rawdata.load_raw returns")

@@ -552,8 +552,10 @@ def load_raw(directory: str | Path) -> RawData:
 
     Examples
     --------
-    >>> raw = load_raw("data/synthetic")  # doctest: +SKIP
-    >>> raw.sessions.dtypes  # doctest: +SKIP
+    .. code-block:: python
+
+        raw = load_raw("path/to/export")
+        raw.sessions.dtypes
     """
     directory = Path(directory)
     if not directory.is_dir():

@@ -57,6 +57,14 @@ def _as_totals(values: pd.Series | Sequence[float], name: str) -> pd.Series:
     return numbers
 
 
+def _paired_totals(baseline, followup, name: str) -> tuple[pd.Series, pd.Series]:
+    before = _as_totals(baseline, f"{name} baseline")
+    after = _as_totals(followup, f"{name} followup")
+    if len(before) != len(after):
+        raise ValueError(f"{name}: baseline and followup differ in length")
+    return before, after
+
+
 def who5_total(items: pd.DataFrame) -> pd.Series:
     """WHO-5 Well-Being Index total score on the 0–100 scale.
 
@@ -315,10 +323,7 @@ def clinical_recovery(
     >>> clinical_recovery([20, 28, 40], [32, 28, 60]).tolist()
     [True, False, False]
     """
-    before = _as_totals(baseline, "clinical_recovery baseline")
-    after = _as_totals(followup, "clinical_recovery followup")
-    if len(before) != len(after):
-        raise ValueError("clinical_recovery: baseline and followup differ in length")
+    before, after = _paired_totals(baseline, followup, "clinical_recovery")
     positive = screened_positive(before, cutoff).to_numpy()
     above = (after > cutoff).to_numpy()
     return pd.Series(positive & above, index=before.index, name="recovered")
@@ -366,9 +371,6 @@ def clinical_improvement(
     >>> clinical_improvement([20, 20, 40], [28, 32, 28]).tolist()
     [False, True, False]
     """
-    before = _as_totals(baseline, "clinical_improvement baseline")
-    after = _as_totals(followup, "clinical_improvement followup")
-    if len(before) != len(after):
-        raise ValueError("clinical_improvement: baseline and followup differ in length")
+    before, after = _paired_totals(baseline, followup, "clinical_improvement")
     change = after.to_numpy() - before.to_numpy()
     return pd.Series(change >= points, index=before.index, name="improved")
