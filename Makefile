@@ -10,6 +10,10 @@ SHELL := /bin/bash
 MAKEFLAGS += --no-builtin-rules
 
 KERNEL       := sagui-henson-2022
+SEED         ?= 20221
+REGISTRANTS  ?=
+MODE         ?= matched
+DATA_OUT     ?= data/synthetic
 KERNEL_LABEL := Python 3.11 (sagui-henson-2022)
 CONDA        := $(shell command -v conda 2>/dev/null)
 PYTHON       ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
@@ -25,7 +29,7 @@ STAMP := $(ENV)/.installed
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup requirements test lint format replicate clean distclean
+.PHONY: help setup requirements data test lint format replicate bench clean distclean
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -48,6 +52,12 @@ endif
 
 requirements: $(STAMP) ## Regenerate requirements.txt from environment.yml (the one source of versions)
 	$(PY) tools/pin_requirements.py
+
+data: $(STAMP) ## Regenerate the bundled SYNTHETIC data (SEED, REGISTRANTS, MODE, DATA_OUT to change)
+	$(PY) -m helpers.synthetic $(DATA_OUT) --seed $(SEED) --mode $(MODE) $(if $(REGISTRANTS),--registrants $(REGISTRANTS))
+
+bench: $(STAMP) ## Measure synthetic generation at 100x the paper (time, peak memory)
+	$(PY) benchmarks/generate_scale.py
 
 lint: $(STAMP) ## Lint and check formatting with ruff (fails on any finding)
 	$(PY) -m ruff check .
