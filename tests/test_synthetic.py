@@ -118,7 +118,7 @@ TOLERANCES = [
     (r"table1\.(sessions|time_in_care_days|followup_days)\.median", ".*", "rel", 0.20),
     (r"table1\.(sessions|time_in_care_days|followup_days)\.max", ".*", "abs", 0),
     (r"table1\.(sessions|time_in_care_days|followup_days)\.min", ".*", "abs", 5),
-    (r"aim1\.alliance\.cronbach_alpha", ".*", "abs", 0.09),  # known gap: about .79 vs .72
+    (r"aim1\.alliance\.cronbach_alpha", ".*", "abs", 0.03),
     (r"aim1\.(sex|utilization|country|baseline)\.median", ".*", "abs", 0.15),
     (r"aim1\.sex\.mwu\.W", ".*", "rel", 0.08),
     (r"aim1\.utilization\.kruskal\.H", ".*", "abs", 60),  # known gap: see test below
@@ -140,7 +140,7 @@ TOLERANCES = [
     (r"aim3\.baseline_who5\.b", ".*", "abs", 0.05 * 0.10),
     (r"aim3\.alliance\.b", ".*", "abs", 0.05 * 0.99),
     (r"aim3\..*\.se", ".*", "rel", 0.20),
-    (r"aim3\.alliance\.p", ".*", "abs", 0.02),
+    (r"aim3\.alliance\.p", ".*", "abs", 0.005),  # the paper's key result: p = .04
     (r"aim3\.full\.r2", ".*", "abs", 0.02),
 ]
 

@@ -228,6 +228,8 @@ class PopulationModel:
 
     # alliance items
     alliance_low_shift: float = 1.8
+    #: SD of each person's item-specific log rate (bond vs goals); calibrated to alpha = .72.
+    alliance_item_sd_log_rate: float = 0.4
     alliance_female_shift: float = -0.11
     alliance_male_shift: float = 0.06
     rated_session_share: float = 0.8
@@ -248,6 +250,11 @@ class PopulationModel:
     followup_baseline: float = 0.66
     followup_alliance: float = 2.04
     followup_residual_sd: float = 18.3
+    #: Matched mode scales the residual so the alliance coefficient has this SE (Table 2).
+    followup_alliance_se: float = 0.99
+    #: Matched mode spreads the follow-up of people outside the complete cases to give this
+    #: Cohen's d_av for the whole screened-positive group (aim 2).
+    followup_cohen_d: float = 1.06
     followup_residual_skew: float = 10.0
     negative_change_mean: float = 2.0
     negative_change_sd: float = 14.0
@@ -513,10 +520,10 @@ def _draw_care(rng, g: GroupModel, sessions: np.ndarray, exact: bool) -> np.ndar
     sd = np.sqrt(max(second - mean**2, 1.0))
     care = np.zeros(len(sessions))
     care[several] = np.maximum(_gamma(rng, int(several.sum()), mean, sd), 1)
-    moments = dataclasses.replace(g.time_in_care, low=max(g.time_in_care.low, 0))
-    values = np.clip(np.round(care), 0, moments.high).astype(np.int64)
-    if exact and several.sum() > 2:
-        target = Moments((moments.mean * len(care)) / several.sum(), sd, 1, moments.high)
+    high = g.time_in_care.high
+    values = np.clip(np.round(care), 0, high).astype(np.int64)
+    if exact and several.sum() > 2:  # the zeros are fixed, so the others carry the whole mean
+        target = Moments(g.time_in_care.mean * len(care) / several.sum(), sd, 1, high)
         values[several] = _integers_with_mean(rng, care[several], target, True)
     values[~several] = 0
     return values
@@ -595,10 +602,13 @@ def _draw_ratings(rng, model, plan, sessions, matched) -> pd.DataFrame:
     key = rng.random(len(candidates))
     rank = pd.Series(key).groupby(who).rank(method="first").to_numpy() - 1
     rated = candidates[rank < rated_count]
-    lam = plan["lambda"].to_numpy()[rated["person"].to_numpy()]
+    who = rated["person"].to_numpy()
+    lam = plan["lambda"].to_numpy()[who]
     m = len(rated)
-    bond = 5 - np.minimum(4, rng.poisson(lam))
-    goals = 5 - np.minimum(4, rng.poisson(lam))
+    # each person leans a little towards one item: this sets Cronbach's alpha
+    lean = rng.normal(0, model.alliance_item_sd_log_rate, (len(plan), 2))[who]
+    bond = 5 - np.minimum(4, rng.poisson(lam * np.exp(lean[:, 0])))
+    goals = 5 - np.minimum(4, rng.poisson(lam * np.exp(lean[:, 1])))
     drop = rng.random(m) < model.item_missing
     drop_bond = drop & (rng.random(m) < 0.5)
     ratings = pd.DataFrame(
@@ -707,6 +717,41 @@ def _table2_prediction(model, people, alliance) -> np.ndarray:
     )
 
 
+def _spread_for_cohen_d(model, base, follow, mean, residual, free, utilization) -> np.ndarray:
+    """Follow-up WHO-5 of the people outside aim 3's complete cases (matched mode).
+
+    They do not enter Table 2, so their residual spread is free: bisection
+    picks the spread that gives the whole screened-positive group the
+    published Cohen's d_av (aim 2), after each utilization type's values are
+    shifted to its target mean change.
+    """
+
+    def values(factor: float) -> np.ndarray:
+        trial = follow.copy()
+        trial[free] = mean[free] + factor * residual[free]
+        for group in GROUPS:  # each type's mean change back on target
+            rows = utilization == group
+            moved = rows & free
+            if moved.any():
+                wanted = (base[rows].mean() + model.groups[group].change) * rows.sum()
+                trial[moved] += (wanted - trial[rows].sum()) / moved.sum()
+        return np.clip(np.round(trial / 4), 0, 25) * 4
+
+    def cohen_d(factor: float) -> float:
+        trial = values(factor)
+        pooled = np.sqrt((base.var(ddof=1) + trial.var(ddof=1)) / 2)
+        return (trial - base).mean() / pooled
+
+    low, high = 0.0, 6.0
+    for _ in range(40):
+        middle = (low + high) / 2
+        if cohen_d(middle) > model.followup_cohen_d:
+            low = middle  # d too large: spread more
+        else:
+            high = middle
+    return values((low + high) / 2)[free]
+
+
 def _group_shifts(model, people, predicted) -> np.ndarray:
     """Shifts that give each utilization type its published mean change (in expectation)."""
     utilization = people["utilization"].to_numpy()
@@ -770,13 +815,16 @@ def _matched_followup(rng, model, people, alliance, mean, residual) -> np.ndarra
     noise = residual[complete] + shift_cc
     projector, *_ = np.linalg.lstsq(guard[complete], noise, rcond=None)
     noise = noise - guard[complete] @ projector
-    noise = noise / noise.std(ddof=1) * model.followup_residual_sd
+    # residual scale: the one that gives the alliance coefficient its published SE
+    inverse = np.linalg.inv(design[complete].T @ design[complete])
+    n, k = design[complete].shape
+    sd = model.followup_alliance_se / np.sqrt(inverse[5, 5]) * np.sqrt((n - k) / (n - 1))
+    noise = noise / noise.std(ddof=1) * sd
     target = design[complete] @ beta + noise
     values = np.clip(np.round(target / 4), 0, 25) * 4
     # absorb rounding and clipping into the coefficients; the rounding lattice
     # makes the iteration wander, so keep the values whose fit is closest
-    inverse = np.linalg.inv(design[complete].T @ design[complete])
-    scale = np.sqrt(np.diag(inverse)) * model.followup_residual_sd  # ~ standard errors
+    scale = np.sqrt(np.diag(inverse)) * sd  # about the standard errors
     best, best_error = values, np.inf
     for _ in range(40):
         fitted = inverse @ design[complete].T @ values
@@ -803,7 +851,9 @@ def _matched_followup(rng, model, people, alliance, mean, residual) -> np.ndarra
         error = error + step * effect[:, person]
     follow = np.empty(len(people))
     follow[complete] = values
-    follow[~complete] = np.clip(np.round((mean[~complete] + residual[~complete]) / 4), 0, 25) * 4
+    follow[~complete] = _spread_for_cohen_d(
+        model, base, follow, mean, residual, ~complete, utilization
+    )
     for group in GROUPS:  # exact group change sums through the people outside complete cases
         rows = np.flatnonzero(utilization == group)
         free = np.flatnonzero((utilization == group) & ~complete)
