@@ -24,11 +24,52 @@ values <- c(
   alpha_items = raw_alpha(read("alpha_items.csv"))
 )
 
+# --- Aim 1 on the derived synthetic cohort (tests/data/stats_cohort.csv) -----------
+suppressPackageStartupMessages(library(rstatix))
+cohort <- read.csv(file.path(data_dir, "stats_cohort.csv"), na.strings = "")
+cohort$screened_positive <- cohort$screened_positive == "True"
+
+rank_sum <- function(first, second, label) {
+  test <- wilcox.test(first, second, exact = FALSE, correct = TRUE)
+  long <- data.frame(
+    score = c(first, second),
+    group = factor(rep(c("a", "b"), c(length(first), length(second))))
+  )
+  effect <- rstatix::wilcox_effsize(long, score ~ group)
+  setNames(c(test$statistic, test$p.value, effect$effsize), paste0(label, c("_W", "_p", "_r")))
+}
+spearman <- suppressWarnings(cor.test(cohort$age, cohort$alliance_score, method = "spearman"))
+kw <- kruskal.test(alliance_score ~ factor(utilization), data = cohort)
+kw_effect <- rstatix::kruskal_effsize(cohort, alliance_score ~ utilization)
+dunn <- rstatix::dunn_test(cohort, alliance_score ~ utilization, p.adjust.method = "holm")
+# rstatix's statistic is group2 minus group1; name each row as the project reports it
+dunn_values <- c()
+for (i in seq_len(nrow(dunn))) {
+  key <- paste0("aim1_dunn_", dunn$group2[i], "_vs_", dunn$group1[i])
+  dunn_values[paste0(key, "_z")] <- dunn$statistic[i]
+  dunn_values[paste0(key, "_p")] <- dunn$p[i]
+  dunn_values[paste0(key, "_p_adj")] <- dunn$p.adj[i]
+}
+by <- function(column, level) cohort$alliance_score[!is.na(column) & column == level]
+values <- c(
+  values,
+  aim1_spearman_rho = unname(spearman$estimate),
+  aim1_spearman_p = spearman$p.value,
+  rank_sum(by(cohort$sex, "female"), by(cohort$sex, "male"), "aim1_sex"),
+  rank_sum(by(cohort$country_group, "non_us"), by(cohort$country_group, "us"), "aim1_country"),
+  rank_sum(cohort$alliance_score[cohort$screened_positive],
+           cohort$alliance_score[!cohort$screened_positive], "aim1_baseline"),
+  aim1_kruskal_H = unname(kw$statistic),
+  aim1_kruskal_p = kw$p.value,
+  aim1_kruskal_eta2 = unname(kw_effect$effsize),
+  dunn_values
+)
+
 out <- data.frame(
   name = names(values),
   value = sprintf("%.17g", values),
   r_version = paste(R.version$major, R.version$minor, sep = "."),
-  package = paste0("psych ", packageVersion("psych"))
+  package = paste0("psych ", packageVersion("psych"), "; rstatix ", packageVersion("rstatix"))
 )
 write.csv(out, file.path("tests", "r", "reference_values.csv"), row.names = FALSE, quote = FALSE)
 print(out)
