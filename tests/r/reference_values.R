@@ -65,6 +65,38 @@ values <- c(
   dunn_values
 )
 
+# --- Aim 2: screened-positive people of the same cohort ------------------------------
+positive <- cohort[cohort$screened_positive, ]
+paired <- t.test(positive$who5_followup, positive$who5_baseline, paired = TRUE)
+d_av <- mean(positive$who5_change) /
+  sqrt((sd(positive$who5_baseline)^2 + sd(positive$who5_followup)^2) / 2)
+d_z <- rstatix::cohens_d(
+  data.frame(score = c(positive$who5_followup, positive$who5_baseline),
+             time = factor(rep(c("followup", "baseline"), each = nrow(positive)),
+                           levels = c("followup", "baseline")),
+             id = rep(seq_len(nrow(positive)), 2)),
+  score ~ time, paired = TRUE
+)$effsize
+model <- aov(who5_change ~ factor(utilization), data = positive)
+anova_table <- summary(model)[[1]]
+tukey <- TukeyHSD(model)[[1]]
+values <- c(
+  values,
+  aim2_change_mean = unname(paired$estimate),
+  aim2_change_ci_low = paired$conf.int[1],
+  aim2_change_ci_high = paired$conf.int[2],
+  aim2_change_t = unname(paired$statistic),
+  aim2_change_df = unname(paired$parameter),
+  aim2_change_p = paired$p.value,
+  aim2_cohen_d_av = d_av,
+  aim2_cohen_d_z = unname(d_z),
+  aim2_anova_F = anova_table[1, "F value"],
+  aim2_anova_p = anova_table[1, "Pr(>F)"],
+  # TukeyHSD names each row "second-first" (alphabetical levels): difference = second - first
+  setNames(tukey[, "diff"], paste0("aim2_tukey_", gsub("-", "_minus_", rownames(tukey)), "_diff")),
+  setNames(tukey[, "p adj"], paste0("aim2_tukey_", gsub("-", "_minus_", rownames(tukey)), "_p"))
+)
+
 out <- data.frame(
   name = names(values),
   value = sprintf("%.17g", values),
