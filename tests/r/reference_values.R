@@ -97,6 +97,78 @@ values <- c(
   setNames(tukey[, "p adj"], paste0("aim2_tukey_", gsub("-", "_minus_", rownames(tukey)), "_p"))
 )
 
+# --- Aim 3: screened positive, complete cases (sex female or male) -------------------
+cc <- positive[!is.na(positive$sex), ]
+cc$male <- as.numeric(cc$sex == "male")
+cc$coaching <- as.numeric(cc$utilization == "coaching")
+cc$both <- as.numeric(cc$utilization == "both")
+step1 <- lm(who5_followup ~ age + male + time_in_care_days + who5_baseline, data = cc)
+step2 <- update(step1, . ~ . + alliance_score)
+coefs <- summary(step2)$coefficients
+ci <- confint(step2)
+terms <- c("(Intercept)", "age", "male", "time_in_care_days", "who5_baseline", "alliance_score")
+short <- c("intercept", "age", "male", "time_in_care_days", "who5_baseline", "alliance_score")
+beta <- c(0, coef(step2)[-1] * sapply(cc[terms[-1]], sd) / sd(cc$who5_followup))
+f1 <- summary(step1)$fstatistic
+f2 <- summary(step2)$fstatistic
+change <- anova(step1, step2)
+regression <- c(
+  setNames(coefs[terms, "Estimate"], paste0("aim3_", short, "_b")),
+  setNames(coefs[terms, "Std. Error"], paste0("aim3_", short, "_se")),
+  setNames(coefs[terms, "Pr(>|t|)"], paste0("aim3_", short, "_p")),
+  setNames(ci[terms, 1], paste0("aim3_", short, "_ci_low")),
+  setNames(ci[terms, 2], paste0("aim3_", short, "_ci_high")),
+  setNames(beta, paste0("aim3_", short, "_beta")),
+  aim3_step1_r2 = summary(step1)$r.squared,
+  aim3_step1_p = unname(pf(f1[1], f1[2], f1[3], lower.tail = FALSE)),
+  aim3_step2_r2 = summary(step2)$r.squared,
+  aim3_step2_F = unname(f2[1]),
+  aim3_step2_p = unname(pf(f2[1], f2[2], f2[3], lower.tail = FALSE)),
+  aim3_delta_r2 = summary(step2)$r.squared - summary(step1)$r.squared,
+  aim3_delta_p = change[2, "Pr(>F)"],
+  aim3_n = nrow(cc)
+)
+z <- cc
+for (column in c("who5_followup", "age", "time_in_care_days", "who5_baseline",
+                 "alliance_score", "n_sessions")) {
+  z[[column]] <- as.numeric(scale(z[[column]]))
+}
+moderated <- function(label, a_formula, products) {
+  model_a <- lm(a_formula, data = z)
+  model_b <- update(model_a, as.formula(paste(". ~ . +", paste(products, collapse = " + "))))
+  table <- summary(model_b)$coefficients
+  interval <- confint(model_b)
+  out <- c()
+  for (product in products) {
+    name <- paste0("aim3_mod_", label, "_", gsub(":", "_x_", product))
+    out[paste0(name, "_b")] <- table[product, "Estimate"]
+    out[paste0(name, "_se")] <- table[product, "Std. Error"]
+    out[paste0(name, "_p")] <- table[product, "Pr(>|t|)"]
+    out[paste0(name, "_ci_low")] <- interval[product, 1]
+    out[paste0(name, "_ci_high")] <- interval[product, 2]
+  }
+  out[paste0("aim3_mod_", label, "_r2")] <- summary(model_b)$r.squared
+  out[paste0("aim3_mod_", label, "_delta_r2")] <-
+    summary(model_b)$r.squared - summary(model_a)$r.squared
+  out[paste0("aim3_mod_", label, "_p_change")] <- anova(model_a, model_b)[2, "Pr(>F)"]
+  out
+}
+values <- c(
+  values,
+  regression,
+  moderated("utilization",
+            who5_followup ~ age + male + time_in_care_days + who5_baseline + alliance_score +
+              coaching + both,
+            c("alliance_score:coaching", "alliance_score:both")),
+  moderated("who5_baseline",
+            who5_followup ~ age + male + time_in_care_days + alliance_score + who5_baseline,
+            c("alliance_score:who5_baseline")),
+  moderated("n_sessions",
+            who5_followup ~ age + male + time_in_care_days + who5_baseline + alliance_score +
+              n_sessions,
+            c("alliance_score:n_sessions"))
+)
+
 out <- data.frame(
   name = names(values),
   value = sprintf("%.17g", values),
