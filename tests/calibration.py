@@ -22,19 +22,10 @@ from scipy import stats
 from helpers.cohort import UTILIZATION_TYPES, Cohort, derive_cohort
 from helpers.rawdata import load_raw
 from helpers.scoring import cronbach_alpha
+from helpers.tables import flow_estimates, table1_estimates
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = ROOT / "data" / "published_values.csv"
-
-
-def _describe(values: pd.Series) -> dict[str, float]:
-    return {
-        "mean": values.mean(),
-        "sd": values.std(ddof=1),
-        "median": values.median(),
-        "min": values.min(),
-        "max": values.max(),
-    }
 
 
 def cohort_statistics(cohort: Cohort) -> pd.DataFrame:
@@ -42,45 +33,9 @@ def cohort_statistics(cohort: Cohort) -> pd.DataFrame:
     people = cohort.participants
     rows: list[tuple[str, str, float]] = []
     add = lambda key, group, value: rows.append((key, group, float(value)))  # noqa: E731
-    add("cohort.completed_assessments", "all", len(cohort.completed))
-    add("cohort.analyzed", "all", len(people))
-    for name, value in _describe(people["age"]).items():
-        if name in ("mean", "sd", "min", "max"):
-            add(f"cohort.age.{name}", "all", value)
-    for level in ("female", "male"):
-        add(f"cohort.sex.{level}.n", "all", (people["sex"] == level).sum())
-    add("cohort.sex.missing.n", "all", people["sex"].isna().sum())
+    for frame in (table1_estimates(people), flow_estimates(cohort.flow)):
+        rows += list(frame.itertuples(index=False, name=None))
     groups = {g: people[people["utilization"] == g] for g in UTILIZATION_TYPES}
-    groups["total"] = people
-    for group in UTILIZATION_TYPES:
-        add(f"cohort.utilization.{group}.n", "all", len(groups[group]))
-    for group, frame in groups.items():
-        n = len(frame)
-        add("table1.age.mean", group, frame["age"].mean())
-        add("table1.age.sd", group, frame["age"].std(ddof=1))
-        for level in ("female", "male"):
-            count = (frame["sex"] == level).sum()
-            add(f"table1.sex.{level}.n", group, count)
-            add(f"table1.sex.{level}.pct", group, 100 * count / n)
-        missing = frame["sex"].isna().sum()
-        add("table1.sex.missing.n", group, missing)
-        add("table1.sex.missing.pct", group, 100 * missing / n)
-        known = frame["country_group"].notna().sum()
-        for level in ("us", "non_us"):
-            count = (frame["country_group"] == level).sum()
-            add(f"table1.country.{level}.n", group, count)
-            add(f"table1.country.{level}.pct", group, 100 * count / known)
-        for variable, column in (
-            ("alliance", "alliance_score"),
-            ("followup_days", "followup_days"),
-            ("sessions", "n_sessions"),
-            ("time_in_care_days", "time_in_care_days"),
-        ):
-            for name, value in _describe(frame[column]).items():
-                add(f"table1.{variable}.{name}", group, value)
-        positive = frame["screened_positive"].sum()
-        add("table1.screened_positive.n", group, positive)
-        add("table1.screened_positive.pct", group, 100 * positive / n)
     # aim 1
     add("aim1.alliance.median", "all", people["alliance_score"].median())
     add("aim1.alliance.mean", "all", people["alliance_score"].mean())
