@@ -14,6 +14,9 @@ SEED         ?= 20221
 REGISTRANTS  ?=
 MODE         ?= matched
 DATA_OUT     ?= data/synthetic
+DATA_DIR     ?= data/synthetic
+OUTPUT_DIR   ?= output
+PARAMS       ?=
 KERNEL_LABEL := Python 3.11 (sagui-henson-2022)
 CONDA        := $(shell command -v conda 2>/dev/null)
 PYTHON       ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
@@ -29,7 +32,7 @@ STAMP := $(ENV)/.installed
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup requirements data test lint format replicate bench clean distclean
+.PHONY: help setup requirements data test lint format replicate notebooks bench clean distclean
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -67,13 +70,16 @@ format: $(STAMP) ## Apply ruff's formatting and safe fixes
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: lint ## Run lint, then the whole test suite
-	$(PY) -m pytest
+test: lint ## Run lint, then the whole test suite, with nbval re-running the notebooks
+	$(PY) -m pytest --nbval --nbval-kernel-name $(KERNEL)
 
-replicate: $(STAMP) ## Run every notebook on DATA_DIR into OUTPUT_DIR (not yet: arrives with the aim notebooks)
-	@echo "make replicate: not yet. The cohort and aim notebooks arrive with issue #4;" >&2
-	@echo "until then the helpers package and its tests (make test) are what exists." >&2
-	@exit 1
+replicate: $(STAMP) ## Run the notebooks with papermill on DATA_DIR into OUTPUT_DIR (PARAMS="-p who5_cutoff 32")
+	$(PY) -m helpers.run --data-dir $(DATA_DIR) --output-dir $(OUTPUT_DIR) $(PARAMS)
+
+notebooks: $(STAMP) ## Re-execute the committed notebooks in place on the bundled data (their nbval reference)
+	for notebook in notebooks/*.ipynb; do \
+	  $(PY) -m papermill "$$notebook" "$$notebook" --cwd notebooks -k $(KERNEL); \
+	done
 
 clean: ## Remove caches and outputs (keeps the environment)
 	rm -rf .pytest_cache .ruff_cache .hypothesis output

@@ -1,0 +1,172 @@
+"""Run the notebooks with papermill on any raw data directory (``make replicate``).
+
+Papermill only warns about a parameter a notebook does not declare; a typo
+would silently run the default analysis. Here every parameter is checked
+against the notebooks' ``parameters`` cells first: an unknown name or a value
+of the wrong type stops the run with one clear error.
+
+Command line::
+
+    python -m helpers.run --data-dir DATA --output-dir OUT [-p name value ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import papermill as pm
+import yaml
+
+from helpers.results import assemble
+
+__all__ = ["KERNEL", "NOTEBOOKS", "check_parameters", "notebook_parameters", "run_all"]
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK_DIR = ROOT / "notebooks"
+#: The notebooks, in the order they run.
+NOTEBOOKS = ("01_cohort.ipynb",)
+KERNEL = "sagui-henson-2022"
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (float, int),
+    "bool": (bool,),
+}
+
+
+def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+    """The parameters a notebook declares: ``{name: {"type", "default", "help"}}``."""
+    inspected = pm.inspect_notebook(str(notebook))
+    return {
+        name: {
+            "type": info["inferred_type_name"],
+            "default": info["default"],
+            "help": info["help"],
+        }
+        for name, info in inspected.items()
+    }
+
+
+def check_parameters(
+    parameters: dict[str, Any], notebooks: dict[str, dict[str, dict[str, Any]]]
+) -> dict[str, dict[str, Any]]:
+    """Split ``parameters`` per notebook, refusing unknown names and wrong types.
+
+    Parameters
+    ----------
+    parameters : dict
+        Name to value, as given by the user.
+    notebooks : dict
+        Notebook name to its declared parameters (:func:`notebook_parameters`).
+
+    Returns
+    -------
+    dict
+        Notebook name to the parameters it takes.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, what was given, and what the notebooks accept.
+    """
+    declared: dict[str, str] = {}
+    for spec in notebooks.values():
+        for name, info in spec.items():
+            declared.setdefault(name, info["type"])
+    for name, value in parameters.items():
+        if name not in declared:
+            known = ", ".join(sorted(declared))
+            raise ValueError(f"unknown parameter {name!r}; the notebooks take: {known}")
+        expected = declared[name]
+        allowed = _TYPES.get(expected)
+        wrong_bool = isinstance(value, bool) and expected != "bool"
+        if allowed is not None and (wrong_bool or not isinstance(value, allowed)):
+            raise ValueError(
+                f"parameter {name!r} must be {expected}, got {type(value).__name__} {value!r}"
+            )
+    return {
+        notebook: {name: value for name, value in parameters.items() if name in spec}
+        for notebook, spec in notebooks.items()
+    }
+
+
+def run_all(
+    data_dir: str | Path,
+    output_dir: str | Path,
+    parameters: dict[str, Any] | None = None,
+    notebooks: tuple[str, ...] = NOTEBOOKS,
+    progress_bar: bool = True,
+) -> Path:
+    """Execute every notebook into ``output_dir`` and assemble ``estimates.csv``.
+
+    Returns
+    -------
+    pathlib.Path
+        The assembled ``estimates.csv``.
+    """
+    data_dir, output_dir = Path(data_dir).resolve(), Path(output_dir).resolve()
+    if not data_dir.is_dir():
+        raise ValueError(f"data_dir: {data_dir} is not a directory")
+    given = dict(parameters or {})
+    for reserved in ("data_dir", "output_dir"):
+        if reserved in given:
+            raise ValueError(f"pass {reserved} as its own argument, not as a parameter")
+    specs = {name: notebook_parameters(NOTEBOOK_DIR / name) for name in notebooks}
+    per_notebook = check_parameters(given, specs)
+    executed = output_dir / "notebooks"
+    executed.mkdir(parents=True, exist_ok=True)
+    for name in notebooks:
+        pm.execute_notebook(
+            str(NOTEBOOK_DIR / name),
+            str(executed / name),
+            parameters={
+                "data_dir": str(data_dir),
+                "output_dir": str(output_dir),
+                **per_notebook[name],
+            },
+            kernel_name=KERNEL,
+            progress_bar=progress_bar,
+            cwd=str(NOTEBOOK_DIR),
+        )
+    return assemble(output_dir)
+
+
+def _read_value(text: str) -> Any:
+    """YAML for numbers and booleans; dates stay the text they were written as."""
+    value = yaml.safe_load(text)
+    return text if isinstance(value, dt.date) else value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.run", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--data-dir", required=True, type=Path, help="raw data directory")
+    parser.add_argument("--output-dir", required=True, type=Path, help="where results go")
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="a notebook parameter; VALUE is read as YAML (28, 0.05, true, text)",
+    )
+    arguments = parser.parse_args(argv)
+    parameters = {name: _read_value(value) for name, value in arguments.parameter}
+    try:
+        path = run_all(arguments.data_dir, arguments.output_dir, parameters)
+    except ValueError as error:
+        print(f"make replicate: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
