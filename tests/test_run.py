@@ -88,7 +88,8 @@ def test_replicate_runs_every_notebook_and_assembles_estimates(replicated):
     assert frame["cohort.completed_assessments", "all"] == 11
     for name in NOTEBOOKS:
         assert (output / "notebooks" / name).exists()
-    assert (output / "figures" / "cohort_eligibility_flow.png").exists()
+    for figure in ("cohort_eligibility_flow", "aim1_alliance_distribution_by_utilization"):
+        assert (output / "figures" / f"{figure}.png").exists()
 
 
 def test_no_identifier_appears_in_any_output(replicated):

@@ -11,7 +11,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-__all__ = ["eligibility_flow", "save"]
+__all__ = ["alliance_by_utilization", "eligibility_flow", "save"]
 
 plt.rcParams.update(
     {"figure.dpi": 100, "savefig.dpi": 150, "axes.spines.top": False, "axes.spines.right": False}
@@ -53,5 +53,40 @@ def eligibility_flow(flow: pd.DataFrame) -> plt.Figure:
     axes.set_xlabel("people remaining")
     axes.set_xlim(0, flow["n"].max() * 1.25)
     axes.set_title("Eligibility flow: from registrants to the analysed cohort", loc="left")
+    figure.tight_layout()
+    return figure
+
+
+def alliance_by_utilization(participants: pd.DataFrame, groups=("therapy", "coaching", "both")):
+    """Histogram of alliance scores per utilization type, with the share at the ceiling (5.0).
+
+    Parameters
+    ----------
+    participants : pandas.DataFrame
+        ``Cohort.participants`` (``utilization``, ``alliance_score``).
+    """
+    figure, axes = plt.subplots(len(groups), 1, figsize=(7, 2.1 * len(groups)), sharex=True)
+    # quarter-point bins below 5, and one bar of its own for exactly 5: the ceiling
+    bins = [1 + 0.25 * k for k in range(16)] + [5 - 1e-9, 5.25]
+    for axis, group in zip(axes, groups, strict=True):
+        scores = participants.loc[participants["utilization"] == group, "alliance_score"]
+        weights = [100 / len(scores)] * len(scores) if len(scores) else None
+        _, _, patches = axis.hist(
+            scores, bins=bins, weights=weights, color="#4c72b0", edgecolor="white"
+        )
+        patches[-1].set_facecolor("#dd8452")
+        ceiling = 100 * (scores == 5).mean() if len(scores) else 0.0
+        median = scores.median() if len(scores) else float("nan")
+        axis.axvline(median, color="#c44e52", linewidth=1.5)
+        axis.set_title(
+            f"{group}: n = {len(scores):,}, median {median:.2f}, {ceiling:.0f}% at the ceiling (5)",
+            loc="left",
+            fontsize=10,
+        )
+        axis.set_ylabel("% of people")
+    axes[-1].set_xlabel(
+        "alliance score (mean of bond and goals items over rated sessions); orange: exactly 5"
+    )
+    figure.suptitle("Alliance ratings pile up at the top of the scale", x=0.01, ha="left")
     figure.tight_layout()
     return figure

@@ -15,7 +15,13 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-__all__ = ["dunn_test", "kruskal_wallis", "spearman_test", "wilcoxon_rank_sum"]
+__all__ = [
+    "dunn_test",
+    "effect_size_words",
+    "kruskal_wallis",
+    "spearman_test",
+    "wilcoxon_rank_sum",
+]
 
 
 def _numbers(values, name: str) -> np.ndarray:
@@ -258,3 +264,35 @@ def dunn_test(
     else:
         table["p_adj"] = multipletests(table["p"], method=p_adjust)[1]
     return table[["first", "second", "z", "p", "p_adj", "mean_rank_first", "mean_rank_second"]]
+
+
+def effect_size_words(value: float, kind: str) -> str:
+    """Describe an effect size in words, by Cohen's (1988) conventional thresholds.
+
+    Parameters
+    ----------
+    value : float
+        The effect size.
+    kind : {"r", "eta2"}
+        ``r`` (thresholds .1, .3, .5) or eta squared (.01, .06, .14).
+
+    Returns
+    -------
+    str
+        "negligible", "small", "moderate" or "large".
+
+    Examples
+    --------
+    >>> effect_size_words(0.06, "r"), effect_size_words(0.003, "eta2")
+    ('negligible', 'negligible')
+    """
+    thresholds = {"r": (0.1, 0.3, 0.5), "eta2": (0.01, 0.06, 0.14)}
+    if kind not in thresholds:
+        raise ValueError(f"effect_size_words: kind must be 'r' or 'eta2', got {kind!r}")
+    small, moderate, large = thresholds[kind]
+    size = abs(value)
+    if size < small:
+        return "negligible"
+    if size < moderate:
+        return "small"
+    return "moderate" if size < large else "large"

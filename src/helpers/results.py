@@ -45,6 +45,17 @@ class Estimates:
             raise ValueError(f"estimates: {key} [{group}] is NaN; record only computed numbers")
         self._rows[(key, group)] = (number, note)
 
+    def add_result(
+        self, prefix: str, group: str, result: pd.Series, fields: dict[str, str]
+    ) -> None:
+        """Record several fields of one test result as ``<prefix>.<name>``.
+
+        ``fields`` maps the estimate's last key part to the result's field,
+        e.g. ``{"W": "W", "p": "p", "r": "r"}``.
+        """
+        for name, column in fields.items():
+            self.add(f"{prefix}.{name}", group, result[column])
+
     def frame(self) -> pd.DataFrame:
         """The rows, sorted by key and group."""
         rows = [(k, g, v, n) for (k, g), (v, n) in self._rows.items()]
