@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.change import oneway_anova, paired_change, rate, tukey_hsd
+from helpers.change import change_by_group, oneway_anova, paired_change, rate, tukey_hsd
 
 HERE = Path(__file__).parent
 COHORT = pd.read_csv(HERE / "data" / "stats_cohort.csv")
@@ -83,3 +84,11 @@ def test_rate_counts_and_percent():
 def test_bad_input_is_refused(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_change_by_group_matches_paired_change_and_keeps_a_group_of_one():
+    table = change_by_group([20, 24, 28, 12], [40, 28, 36, 24], list("aabc"), ["a", "b", "c", "d"])
+    assert list(table.index) == ["a", "b", "c"]  # "d" has nobody
+    whole = paired_change([20, 24], [40, 28])
+    assert table.loc["a", "ci_low"] == pytest.approx(whole["ci_low"])
+    assert table.loc["b", "mean_change"] == 8 and np.isnan(table.loc["b", "ci_low"])

@@ -88,7 +88,12 @@ def test_replicate_runs_every_notebook_and_assembles_estimates(replicated):
     assert frame["cohort.completed_assessments", "all"] == 11
     for name in NOTEBOOKS:
         assert (output / "notebooks" / name).exists()
-    for figure in ("cohort_eligibility_flow", "aim1_alliance_distribution_by_utilization"):
+    for figure in (
+        "cohort_eligibility_flow",
+        "aim1_alliance_distribution_by_utilization",
+        "aim2_who5_baseline_vs_followup",
+        "aim2_who5_change_by_utilization",
+    ):
         assert (output / "figures" / f"{figure}.png").exists()
 
 

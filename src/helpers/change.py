@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["oneway_anova", "paired_change", "rate", "tukey_hsd"]
+__all__ = ["change_by_group", "oneway_anova", "paired_change", "rate", "tukey_hsd"]
 
 
 def _numbers(values, name: str) -> np.ndarray:
@@ -177,27 +177,33 @@ def tukey_hsd(
 
     .. math:: q = \\frac{|\\bar y_1 - \\bar y_2|}{\\sqrt{\\tfrac{MS_W}{2}(1/n_1 + 1/n_2)}}
 
-    and p from the studentized range distribution with :math:`k` groups
-    (``scipy.stats.tukey_hsd``, which R's ``ptukey`` matches).
+    and p from the studentized range distribution with :math:`k` groups and
+    :math:`n - k` df (``scipy.stats.studentized_range``, R's ``ptukey``). A
+    group of one person is allowed, as in R.
     """
     numbers, labels, names = _grouped(values, groups)
-    samples = [numbers[labels == name] for name in names]
-    result = stats.tukey_hsd(*samples)
-    interval = result.confidence_interval(confidence_level=0.95)
-    index = {name: i for i, name in enumerate(names)}
+    samples = {name: numbers[labels == name] for name in names}
+    k, df = len(names), len(numbers) - len(names)
+    if df < 1:
+        raise ValueError("tukey_hsd: needs more people than groups")
+    within = sum(((s - s.mean()) ** 2).sum() for s in samples.values()) / df
+    critical = stats.studentized_range.ppf(0.95, k, df)
     rows = []
     for first, second in pairs:
-        if first not in index or second not in index:
+        if first not in samples or second not in samples:
             raise ValueError(f"tukey_hsd: no values for group {first!r} or {second!r}")
-        i, j = index[first], index[second]
+        a, b = samples[first], samples[second]
+        difference = a.mean() - b.mean()
+        scale = np.sqrt(within / 2 * (1 / len(a) + 1 / len(b)))
+        q = abs(difference) / scale
         rows.append(
             (
                 first,
                 second,
-                float(result.statistic[i, j]),
-                float(interval.low[i, j]),
-                float(interval.high[i, j]),
-                float(result.pvalue[i, j]),
+                float(difference),
+                float(difference - critical * scale),
+                float(difference + critical * scale),
+                float(stats.studentized_range.sf(q, k, df)),
             )
         )
     return pd.DataFrame(
@@ -228,3 +234,37 @@ def rate(flags: Sequence[bool]) -> pd.Series:
         raise ValueError("rate: no flags")
     count = int(series.sum())
     return pd.Series({"n": float(count), "total": float(total), "pct": 100 * count / total})
+
+
+def change_by_group(
+    baseline: Sequence[float],
+    followup: Sequence[float],
+    groups: Sequence[str],
+    order: Sequence[str],
+    conf_level: float = 0.95,
+) -> pd.DataFrame:
+    """Mean change and its CI per group (:func:`paired_change` within each group).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the groups of ``order`` that have people: ``n``,
+        ``mean_change``, ``ci_low``, ``ci_high``. A group of one person has
+        its change but no interval (NaN).
+    """
+    before, after = _numbers(baseline, "baseline"), _numbers(followup, "followup")
+    labels = pd.Series(groups).to_numpy(dtype=object)
+    if not len(before) == len(after) == len(labels):
+        raise ValueError("change_by_group: baseline, followup and groups differ in length")
+    rows = {}
+    for group in order:
+        inside = labels == group
+        if inside.sum() >= 2:
+            result = paired_change(before[inside], after[inside], conf_level)
+            rows[group] = result[["n", "mean_change", "ci_low", "ci_high"]]
+        elif inside.sum() == 1:
+            single = after[inside][0] - before[inside][0]
+            rows[group] = pd.Series(
+                {"n": 1.0, "mean_change": single, "ci_low": np.nan, "ci_high": np.nan}
+            )
+    return pd.DataFrame(rows).T

@@ -9,9 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
-__all__ = ["alliance_by_utilization", "eligibility_flow", "save"]
+__all__ = [
+    "alliance_by_utilization",
+    "change_by_group",
+    "eligibility_flow",
+    "save",
+    "who5_before_after",
+]
 
 plt.rcParams.update(
     {"figure.dpi": 100, "savefig.dpi": 150, "axes.spines.top": False, "axes.spines.right": False}
@@ -88,5 +95,69 @@ def alliance_by_utilization(participants: pd.DataFrame, groups=("therapy", "coac
         "alliance score (mean of bond and goals items over rated sessions); orange: exactly 5"
     )
     figure.suptitle("Alliance ratings pile up at the top of the scale", x=0.01, ha="left")
+    figure.tight_layout()
+    return figure
+
+
+#: Cells of a count figure with fewer people than this are left blank (small-cell suppression).
+MIN_CELL = 5
+
+
+def who5_before_after(baseline: pd.Series, followup: pd.Series, cutoff: float = 28):
+    """Counts of people by baseline and follow-up WHO-5 (a heatmap, not points), with the cut-off.
+
+    Each cell counts the people with that pair of totals (WHO-5 moves in
+    steps of 4, one cell per step); cells with fewer than :data:`MIN_CELL`
+    people are left blank so no small group stands out. Dashed lines mark the
+    cut-off, between the last step at or below it and the first above; cells
+    above the diagonal improved.
+    """
+    edges = [step - 2 for step in range(0, 108, 4)]  # centred on 0, 4, ..., 100
+    counts, _, _ = np.histogram2d(followup, baseline, bins=[edges, edges])
+    shown = np.where(counts >= MIN_CELL, counts, np.nan)
+    figure, axis = plt.subplots(figsize=(6.5, 5.5))
+    image = axis.pcolormesh(edges, edges, shown, cmap="Blues", shading="flat")
+    figure.colorbar(image, ax=axis, label="people")
+    axis.plot([-2, 102], [-2, 102], color="grey", linewidth=0.8)
+    line = 4 * (cutoff // 4) + 2  # between the last step at or below the cut-off and the next
+    axis.axvline(line, color="#c44e52", linestyle="--", linewidth=1)
+    axis.axhline(line, color="#c44e52", linestyle="--", linewidth=1)
+    axis.set_xlim(-2, max(float(np.max(baseline)) + 2, line + 4) if len(baseline) else 102)
+    axis.set_ylim(-2, 102)
+    axis.set_xlabel("baseline WHO-5 (0–100)")
+    axis.set_ylabel("follow-up WHO-5 (0–100)")
+    axis.set_title(
+        f"Baseline and follow-up well-being (cut-off {cutoff:g}; cells < {MIN_CELL} blank)",
+        loc="left",
+        fontsize=10,
+    )
+    figure.tight_layout()
+    return figure
+
+
+def change_by_group(table: pd.DataFrame):
+    """Mean WHO-5 change with its 95% CI per group.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Indexed by group, with ``mean_change``, ``ci_low``, ``ci_high``, ``n``.
+    """
+    figure, axis = plt.subplots(figsize=(6, 0.7 * len(table) + 1.2))
+    positions = list(range(len(table)))[::-1]
+    axis.errorbar(
+        table["mean_change"],
+        positions,
+        xerr=[table["mean_change"] - table["ci_low"], table["ci_high"] - table["mean_change"]],
+        fmt="o",
+        color="#4c72b0",
+        capsize=4,
+    )
+    labels = [f"{group} (n = {row.n:,.0f})" for group, row in table.iterrows()]
+    axis.set_yticks(positions, labels)
+    axis.axvline(0, color="grey", linewidth=0.8)
+    axis.axvline(10, color="#c44e52", linestyle="--", linewidth=1)
+    axis.set_xlabel("mean WHO-5 change, follow-up minus baseline (95% CI); dashed: 10 points")
+    axis.set_title("Well-being change among people screened positive", loc="left", fontsize=10)
     figure.tight_layout()
     return figure
