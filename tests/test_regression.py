@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.regression import aim3_data, hierarchical_regression, moderation, ols
+from helpers.regression import aim3_data, hierarchical_regression, moderation, ols, simple_slopes
 
 HERE = Path(__file__).parent
 COHORT = pd.read_csv(HERE / "data" / "stats_cohort.csv", keep_default_na=True)
@@ -71,7 +71,7 @@ def test_table2_models_match_lm_and_anova(data):
     ],
 )
 def test_moderation_matches_lm_on_scaled_data(data, moderator, products):
-    interactions, model = moderation(data, moderator)
+    interactions, model, _ = moderation(data, moderator)
     interactions = interactions.set_index("term")
     for product in products:
         key = f"aim3_mod_{moderator}_alliance_score_x_{product}"
@@ -106,3 +106,13 @@ def test_standardized_beta_by_hand():
 def test_bad_input_is_refused(data, call, message):
     with pytest.raises(ValueError, match=message):
         call(data)
+
+
+def test_simple_slopes_add_the_interaction_to_the_focal_slope(data):
+    _, _, coefficients = moderation(data, "who5_baseline")
+    b = coefficients.set_index("term")["b"]
+    slopes = simple_slopes(coefficients, "who5_baseline").set_index("level")["slope"]
+    assert slopes["mean"] == pytest.approx(b["alliance_score"])
+    assert slopes["+1 SD"] == pytest.approx(b["alliance_score"] + b["alliance_score:who5_baseline"])
+    groups = simple_slopes(moderation(data, "utilization")[2], "utilization")
+    assert list(groups["level"]) == ["therapy", "coaching", "both"]

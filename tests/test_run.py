@@ -93,6 +93,8 @@ def test_replicate_runs_every_notebook_and_assembles_estimates(replicated):
         "aim1_alliance_distribution_by_utilization",
         "aim2_who5_baseline_vs_followup",
         "aim2_who5_change_by_utilization",
+        "aim3_table2_coefficients",
+        "aim3_moderation_simple_slopes",
     ):
         assert (output / "figures" / f"{figure}.png").exists()
 

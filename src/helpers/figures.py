@@ -15,8 +15,10 @@ import pandas as pd
 __all__ = [
     "alliance_by_utilization",
     "change_by_group",
+    "coefficient_plot",
     "eligibility_flow",
     "save",
+    "simple_slopes_plot",
     "who5_before_after",
 ]
 
@@ -159,5 +161,60 @@ def change_by_group(table: pd.DataFrame):
     axis.axvline(10, color="#c44e52", linestyle="--", linewidth=1)
     axis.set_xlabel("mean WHO-5 change, follow-up minus baseline (95% CI); dashed: 10 points")
     axis.set_title("Well-being change among people screened positive", loc="left", fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def coefficient_plot(coefficients: pd.DataFrame, labels: dict[str, str]):
+    """Standardized coefficients (beta) with 95% CIs, one row per predictor (no intercept).
+
+    Parameters
+    ----------
+    coefficients : pandas.DataFrame
+        A step of :func:`helpers.regression.hierarchical_regression` (``term``,
+        ``b``, ``ci_low``, ``ci_high``, ``beta``).
+    labels : dict
+        Term to the label shown.
+    """
+    table = coefficients[coefficients["term"] != "Intercept"].copy()
+    factor = table["beta"] / table["b"]  # beta = b * sd(x) / sd(y): the same factor scales the CI
+    table["beta_low"], table["beta_high"] = table["ci_low"] * factor, table["ci_high"] * factor
+    figure, axis = plt.subplots(figsize=(6.5, 0.55 * len(table) + 1.2))
+    positions = list(range(len(table)))[::-1]
+    axis.errorbar(
+        table["beta"],
+        positions,
+        xerr=[table["beta"] - table["beta_low"], table["beta_high"] - table["beta"]],
+        fmt="o",
+        color="#4c72b0",
+        capsize=4,
+    )
+    axis.set_yticks(positions, [labels.get(term, term) for term in table["term"]])
+    axis.axvline(0, color="grey", linewidth=0.8)
+    axis.set_xlabel("standardized coefficient (beta) with 95% CI")
+    axis.set_title("Predictors of follow-up WHO-5 (Table 2, full model)", loc="left", fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def simple_slopes_plot(slopes: dict[str, pd.DataFrame]):
+    """Predicted follow-up WHO-5 (z) against alliance (z), one line per moderator level.
+
+    Parameters
+    ----------
+    slopes : dict
+        Moderator title to :func:`helpers.regression.simple_slopes` output.
+    """
+    figure, axes = plt.subplots(1, len(slopes), figsize=(4 * len(slopes), 3.4), sharey=True)
+    axes = np.atleast_1d(axes)
+    alliance = np.array([-2.0, 1.0])
+    for axis, (title, table) in zip(axes, slopes.items(), strict=True):
+        for row in table.itertuples():
+            axis.plot(alliance, row.intercept + row.slope * alliance, label=f"{row.level}")
+        axis.set_title(title, fontsize=10)
+        axis.set_xlabel("alliance (z)")
+        axis.legend(fontsize=8, frameon=False)
+    axes[0].set_ylabel("predicted follow-up WHO-5 (z)")
+    figure.suptitle("Does the alliance slope depend on the moderator?", x=0.01, ha="left")
     figure.tight_layout()
     return figure

@@ -19,6 +19,7 @@ __all__ = [
     "hierarchical_regression",
     "moderation",
     "ols",
+    "simple_slopes",
 ]
 
 #: Step-1 covariates of Table 2, in its order (male = 1, female = 0).
@@ -194,7 +195,7 @@ def moderation(
     focal: str = "alliance_score",
     covariates: Sequence[str] = AIM3_COVARIATES,
     conf_level: float = 0.95,
-) -> tuple[pd.DataFrame, pd.Series]:
+) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
     """Moderated regression: does the focal predictor's slope depend on the moderator?
 
     Parameters
@@ -216,6 +217,8 @@ def moderation(
     model : pandas.Series
         Model B's ``r2`` and ``n``, and ``delta_r2``, ``F_change``,
         ``p_change`` against model A.
+    coefficients : pandas.DataFrame
+        Every term of model B (for simple slopes), as :func:`ols` returns.
 
     Notes
     -----
@@ -250,4 +253,45 @@ def moderation(
     summary = pd.Series(
         {"n": model_b["n"], "r2": model_b["r2"], **change[["delta_r2", "F_change", "p_change"]]}
     )
-    return interactions.reset_index(drop=True), summary
+    return interactions.reset_index(drop=True), summary, coefficients
+
+
+def simple_slopes(coefficients: pd.DataFrame, moderator: str, focal: str = "alliance_score"):
+    """The focal predictor's slope at chosen moderator values, from a moderation model B.
+
+    Parameters
+    ----------
+    coefficients : pandas.DataFrame
+        The third result of :func:`moderation`.
+    moderator : {"utilization", "who5_baseline", "n_sessions"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``level`` (therapy, coaching, both; or −1 SD, mean, +1 SD) and
+        ``slope`` (outcome SDs per SD of the focal predictor), ``intercept``
+        (the line's height at the focal mean, covariates at their means or 0).
+
+    Notes
+    -----
+    For a continuous moderator :math:`m` (z-scored) the slope is
+    :math:`b_{focal} + b_{focal \\times m} \\, m`; for a dummy it is
+    :math:`b_{focal} + b_{focal \\times d}` in that group.
+    """
+    b = coefficients.set_index("term")["b"]
+    if moderator == "utilization":
+        levels = [("therapy", 0.0, 0.0), ("coaching", 1.0, 0.0), ("both", 0.0, 1.0)]
+        rows = [
+            (
+                name,
+                b[focal] + c * b[f"{focal}:coaching"] + d * b[f"{focal}:both"],
+                b["Intercept"] + c * b["coaching"] + d * b["both"],
+            )
+            for name, c, d in levels
+        ]
+    else:
+        rows = [
+            (name, b[focal] + m * b[f"{focal}:{moderator}"], b["Intercept"] + m * b[moderator])
+            for name, m in (("-1 SD", -1.0), ("mean", 0.0), ("+1 SD", 1.0))
+        ]
+    return pd.DataFrame(rows, columns=["level", "slope", "intercept"])

@@ -28,7 +28,12 @@ __all__ = ["KERNEL", "NOTEBOOKS", "check_parameters", "notebook_parameters", "ru
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
 #: The notebooks, in the order they run.
-NOTEBOOKS = ("01_cohort.ipynb", "02_aim1_alliance.ipynb", "03_aim2_wellbeing.ipynb")
+NOTEBOOKS = (
+    "01_cohort.ipynb",
+    "02_aim1_alliance.ipynb",
+    "03_aim2_wellbeing.ipynb",
+    "04_aim3_alliance_outcome.ipynb",
+)
 KERNEL = "sagui-henson-2022"
 
 _TYPES: dict[str, tuple[type, ...]] = {
