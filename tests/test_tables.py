@@ -85,3 +85,21 @@ def test_estimates_refuse_duplicates_and_nan(tmp_path):
         assemble(tmp_path)
     with pytest.raises(ValueError, match="no estimates"):
         assemble(tmp_path / "empty")
+
+
+STEMS = {"age": "age", "alliance_score": "alliance", "n_sessions": "sessions",
+         "time_in_care_days": "time_in_care_days"}  # fmt: skip
+
+
+def test_table1_descriptives_match_r():
+    """Means, SDs (n − 1) and medians against R on the bundled synthetic cohort's variables."""
+    here = Path(__file__).parent
+    cohort = pd.read_csv(here / "data" / "stats_cohort.csv").assign(followup_days=0)
+    reference = pd.read_csv(here / "r" / "reference_values.csv").set_index("name")["value"]
+    table = table1_estimates(cohort).set_index(["key", "group"])["value"]
+    for group in ("therapy", "coaching", "both", "total"):
+        for column, stem in STEMS.items():
+            for statistic in ("mean", "sd") if column == "age" else ("mean", "sd", "median"):
+                ours = table[f"table1.{stem}.{statistic}", group]
+                expected = float(reference[f"table1_{column}_{group}_{statistic}"])
+                assert ours == pytest.approx(expected, rel=1e-12), (column, group, statistic)

@@ -169,6 +169,18 @@ values <- c(
             c("alliance_score:n_sessions"))
 )
 
+# --- Table 1 descriptives by utilization type (mean, sd, median as R computes them) ----
+describe <- c()
+for (group in c("therapy", "coaching", "both", "total")) {
+  rows <- if (group == "total") cohort else cohort[cohort$utilization == group, ]
+  for (column in c("age", "alliance_score", "n_sessions", "time_in_care_days")) {
+    describe[paste0("table1_", column, "_", group, "_mean")] <- mean(rows[[column]])
+    describe[paste0("table1_", column, "_", group, "_sd")] <- sd(rows[[column]])
+    describe[paste0("table1_", column, "_", group, "_median")] <- median(rows[[column]])
+  }
+}
+values <- c(values, describe)
+
 out <- data.frame(
   name = names(values),
   value = sprintf("%.17g", values),
