@@ -1,4 +1,4 @@
-"""Fast column operations shared by the helpers (private).
+"""Column checks and fast column operations shared by the helpers (private).
 
 pandas' ``Series.isin`` on Arrow-backed strings converts every value to a
 Python object; at the scale of a large export (millions of sessions) that
@@ -21,3 +21,22 @@ def isin(values: pd.Series, reference: pd.Series | pd.Index) -> np.ndarray:
     """
     found = pc.is_in(pa.array(values, from_pandas=True), value_set=pa.array(reference))
     return found.fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def as_numbers(values, name: str) -> np.ndarray:
+    """``values`` as a float array; refuse missing or non-numeric entries, naming ``name``."""
+    array = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+    if np.isnan(array).any():
+        raise ValueError(f"{name}: {int(np.isnan(array).sum())} missing or non-numeric value(s)")
+    return array
+
+
+def grouped(values, groups) -> tuple[np.ndarray, np.ndarray]:
+    """Numeric values and their group labels, checked to align and to be complete."""
+    array = as_numbers(values, "values")
+    labels = pd.Series(groups).to_numpy(dtype=object)
+    if len(labels) != len(array):
+        raise ValueError("values and groups differ in length")
+    if pd.isna(labels).any():
+        raise ValueError("groups: missing group labels")
+    return array, labels

@@ -13,14 +13,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from helpers._columns import as_numbers, grouped
+
 __all__ = ["change_by_group", "oneway_anova", "paired_change", "rate", "tukey_hsd"]
-
-
-def _numbers(values, name: str) -> np.ndarray:
-    array = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
-    if np.isnan(array).any():
-        raise ValueError(f"{name}: {int(np.isnan(array).sum())} missing or non-numeric value(s)")
-    return array
 
 
 def paired_change(
@@ -68,7 +63,7 @@ def paired_change(
     >>> float(paired_change([20, 28, 40], [30, 40, 44])["mean_change"])
     8.666666666666666
     """
-    before, after = _numbers(baseline, "baseline"), _numbers(followup, "followup")
+    before, after = as_numbers(baseline, "baseline"), as_numbers(followup, "followup")
     if len(before) != len(after):
         raise ValueError("paired_change: baseline and followup differ in length")
     if len(before) < 2:
@@ -105,12 +100,7 @@ def paired_change(
 
 
 def _grouped(values, groups) -> tuple[np.ndarray, np.ndarray, list]:
-    numbers = _numbers(values, "values")
-    labels = pd.Series(groups).to_numpy(dtype=object)
-    if len(labels) != len(numbers):
-        raise ValueError("values and groups differ in length")
-    if pd.isna(labels).any():
-        raise ValueError("groups: missing group labels")
+    numbers, labels = grouped(values, groups)
     names = list(pd.unique(labels))
     if len(names) < 2:
         raise ValueError("needs at least two groups")
@@ -252,7 +242,7 @@ def change_by_group(
         ``mean_change``, ``ci_low``, ``ci_high``. A group of one person has
         its change but no interval (NaN).
     """
-    before, after = _numbers(baseline, "baseline"), _numbers(followup, "followup")
+    before, after = as_numbers(baseline, "baseline"), as_numbers(followup, "followup")
     labels = pd.Series(groups).to_numpy(dtype=object)
     if not len(before) == len(after) == len(labels):
         raise ValueError("change_by_group: baseline, followup and groups differ in length")

@@ -15,6 +15,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from helpers._columns import as_numbers, grouped
+
 __all__ = [
     "dunn_test",
     "effect_size_words",
@@ -22,13 +24,6 @@ __all__ = [
     "spearman_test",
     "wilcoxon_rank_sum",
 ]
-
-
-def _numbers(values, name: str) -> np.ndarray:
-    array = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
-    if np.isnan(array).any():
-        raise ValueError(f"{name}: {int(np.isnan(array).sum())} missing or non-numeric value(s)")
-    return array
 
 
 def _tie_term(ranks_source: np.ndarray) -> float:
@@ -67,7 +62,7 @@ def spearman_test(x: Sequence[float], y: Sequence[float]) -> pd.Series:
     >>> round(float(spearman_test([1, 2, 3, 4, 5], [2, 1, 4, 3, 5])["rho"]), 6)
     0.8
     """
-    a, b = _numbers(x, "x"), _numbers(y, "y")
+    a, b = as_numbers(x, "x"), as_numbers(y, "y")
     if len(a) != len(b):
         raise ValueError("spearman_test: x and y differ in length")
     if len(a) < 3:
@@ -119,7 +114,7 @@ def wilcoxon_rank_sum(first: Sequence[float], second: Sequence[float]) -> pd.Ser
     >>> float(wilcoxon_rank_sum([5, 4, 5, 3], [2, 4, 1])["W"])
     10.5
     """
-    a, b = _numbers(first, "first"), _numbers(second, "second")
+    a, b = as_numbers(first, "first"), as_numbers(second, "second")
     if len(a) == 0 or len(b) == 0:
         raise ValueError("wilcoxon_rank_sum: both samples need at least one value")
     both = np.concatenate([a, b])
@@ -144,16 +139,6 @@ def wilcoxon_rank_sum(first: Sequence[float], second: Sequence[float]) -> pd.Ser
             "median_second": float(np.median(b)),
         }
     )
-
-
-def _groups(values, groups) -> tuple[np.ndarray, np.ndarray]:
-    numbers = _numbers(values, "values")
-    labels = pd.Series(groups).to_numpy(dtype=object)
-    if len(labels) != len(numbers):
-        raise ValueError("values and groups differ in length")
-    if pd.isna(labels).any():
-        raise ValueError("groups: missing group labels")
-    return numbers, labels
 
 
 def kruskal_wallis(values: Sequence[float], groups: Sequence[str]) -> pd.Series:
@@ -184,7 +169,7 @@ def kruskal_wallis(values: Sequence[float], groups: Sequence[str]) -> pd.Series:
     >>> round(float(kruskal_wallis([1, 2, 3, 4, 5, 6], list("aabbcc"))["H"]), 6)
     4.571429
     """
-    numbers, labels = _groups(values, groups)
+    numbers, labels = grouped(values, groups)
     names = pd.unique(labels)
     if len(names) < 2:
         raise ValueError("kruskal_wallis: needs at least two groups")
@@ -242,7 +227,7 @@ def dunn_test(
     Dunn, O. J. (1964). Multiple comparisons using rank sums. *Technometrics*,
     6(3), 241–252.
     """
-    numbers, labels = _groups(values, groups)
+    numbers, labels = grouped(values, groups)
     ranks = stats.rankdata(numbers)
     n = len(numbers)
     spread = n * (n + 1) / 12 - _tie_term(numbers) / (12 * (n - 1))
