@@ -80,6 +80,7 @@ notebooks: $(STAMP) ## Re-execute the committed notebooks in place on the bundle
 	for notebook in notebooks/*.ipynb; do \
 	  $(PY) -m papermill "$$notebook" "$$notebook" --cwd notebooks -k $(KERNEL); \
 	done
+	$(PY) -m helpers.run --strip notebooks/*.ipynb
 
 clean: ## Remove caches and outputs (keeps the environment)
 	rm -rf .pytest_cache .ruff_cache .hypothesis output

@@ -20,6 +20,7 @@ from helpers.run import (
     main,
     notebook_parameters,
     run_all,
+    strip_volatile_metadata,
 )
 from helpers.synthetic import generate, write_raw
 
@@ -123,3 +124,26 @@ def test_no_identifier_appears_in_any_output(replicated):
             content = json.dumps(notebook).encode()
         assert b"SECRET-" not in content, f"an identifier appears in {path.name}"
     assert len(secrets) > 1000
+
+
+def test_committed_notebooks_carry_no_run_timestamps():
+    """`make notebooks` strips them, so re-running gives the same bytes."""
+    for name in NOTEBOOKS:
+        content = (NOTEBOOK_DIR / name).read_text(encoding="utf-8")
+        assert '"start_time"' not in content and '"iopub.execute_input"' not in content, name
+
+
+def test_stripping_keeps_outputs_and_removes_timestamps(tmp_path):
+    target = tmp_path / "copy.ipynb"
+    target.write_bytes((NOTEBOOK_DIR / NOTEBOOKS[0]).read_bytes())
+    notebook = json.loads(target.read_text())
+    notebook["metadata"]["papermill"] = {"start_time": "2026-01-01"}
+    notebook["cells"][1]["metadata"]["execution"] = {"iopub.execute_input": "2026-01-01"}
+    target.write_text(json.dumps(notebook))
+    strip_volatile_metadata(target)
+    stripped = json.loads(target.read_text())
+    assert "papermill" not in stripped["metadata"]
+    assert "execution" not in stripped["cells"][1]["metadata"]
+    assert [c.get("outputs") for c in stripped["cells"]] == [
+        c.get("outputs") for c in notebook["cells"]
+    ]

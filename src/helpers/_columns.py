@@ -40,3 +40,13 @@ def grouped(values, groups) -> tuple[np.ndarray, np.ndarray]:
     if pd.isna(labels).any():
         raise ValueError("groups: missing group labels")
     return array, labels
+
+
+def paired(first, second, names: tuple[str, str], minimum: int, where: str):
+    """Two numeric arrays of equal length with at least ``minimum`` pairs."""
+    a, b = as_numbers(first, names[0]), as_numbers(second, names[1])
+    if len(a) != len(b):
+        raise ValueError(f"{where}: {names[0]} and {names[1]} differ in length")
+    if len(a) < minimum:
+        raise ValueError(f"{where}: needs at least {minimum} pairs")
+    return a, b

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from helpers._columns import as_numbers, grouped
+from helpers._columns import as_numbers, grouped, paired
 
 __all__ = ["change_by_group", "oneway_anova", "paired_change", "rate", "tukey_hsd"]
 
@@ -63,11 +63,7 @@ def paired_change(
     >>> float(paired_change([20, 28, 40], [30, 40, 44])["mean_change"])
     8.666666666666666
     """
-    before, after = as_numbers(baseline, "baseline"), as_numbers(followup, "followup")
-    if len(before) != len(after):
-        raise ValueError("paired_change: baseline and followup differ in length")
-    if len(before) < 2:
-        raise ValueError("paired_change: needs at least 2 pairs")
+    before, after = paired(baseline, followup, ("baseline", "followup"), 2, "paired_change")
     if not 0 < conf_level < 1:
         raise ValueError("paired_change: conf_level must lie between 0 and 1")
     change = after - before

@@ -137,6 +137,19 @@ def who5_before_after(baseline: pd.Series, followup: pd.Series, cutoff: float = 
     return figure
 
 
+def _intervals(estimate, low, high, labels, row_height: float):
+    """One row per estimate, top to bottom: a point and its interval, with a line at 0."""
+    figure, axis = plt.subplots(figsize=(6.5, row_height * len(labels) + 1.2))
+    positions = list(range(len(labels)))[::-1]
+    axis.errorbar(
+        estimate, positions, xerr=[estimate - low, high - estimate],
+        fmt="o", color="#4c72b0", capsize=4,
+    )  # fmt: skip
+    axis.set_yticks(positions, labels)
+    axis.axvline(0, color="grey", linewidth=0.8)
+    return figure, axis
+
+
 def change_by_group(table: pd.DataFrame):
     """Mean WHO-5 change with its 95% CI per group.
 
@@ -145,19 +158,10 @@ def change_by_group(table: pd.DataFrame):
     table : pandas.DataFrame
         Indexed by group, with ``mean_change``, ``ci_low``, ``ci_high``, ``n``.
     """
-    figure, axis = plt.subplots(figsize=(6, 0.7 * len(table) + 1.2))
-    positions = list(range(len(table)))[::-1]
-    axis.errorbar(
-        table["mean_change"],
-        positions,
-        xerr=[table["mean_change"] - table["ci_low"], table["ci_high"] - table["mean_change"]],
-        fmt="o",
-        color="#4c72b0",
-        capsize=4,
-    )
     labels = [f"{group} (n = {row.n:,.0f})" for group, row in table.iterrows()]
-    axis.set_yticks(positions, labels)
-    axis.axvline(0, color="grey", linewidth=0.8)
+    figure, axis = _intervals(
+        table["mean_change"], table["ci_low"], table["ci_high"], labels, row_height=0.7
+    )
     axis.axvline(10, color="#c44e52", linestyle="--", linewidth=1)
     axis.set_xlabel("mean WHO-5 change, follow-up minus baseline (95% CI); dashed: 10 points")
     axis.set_title("Well-being change among people screened positive", loc="left", fontsize=10)
@@ -179,18 +183,13 @@ def coefficient_plot(coefficients: pd.DataFrame, labels: dict[str, str]):
     table = coefficients[coefficients["term"] != "Intercept"].copy()
     factor = table["beta"] / table["b"]  # beta = b * sd(x) / sd(y): the same factor scales the CI
     table["beta_low"], table["beta_high"] = table["ci_low"] * factor, table["ci_high"] * factor
-    figure, axis = plt.subplots(figsize=(6.5, 0.55 * len(table) + 1.2))
-    positions = list(range(len(table)))[::-1]
-    axis.errorbar(
+    figure, axis = _intervals(
         table["beta"],
-        positions,
-        xerr=[table["beta"] - table["beta_low"], table["beta_high"] - table["beta"]],
-        fmt="o",
-        color="#4c72b0",
-        capsize=4,
+        table["beta_low"],
+        table["beta_high"],
+        [labels.get(term, term) for term in table["term"]],
+        row_height=0.55,
     )
-    axis.set_yticks(positions, [labels.get(term, term) for term in table["term"]])
-    axis.axvline(0, color="grey", linewidth=0.8)
     axis.set_xlabel("standardized coefficient (beta) with 95% CI")
     axis.set_title("Predictors of follow-up WHO-5 (Table 2, full model)", loc="left", fontsize=10)
     figure.tight_layout()

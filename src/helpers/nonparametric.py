@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from helpers._columns import as_numbers, grouped
+from helpers._columns import as_numbers, grouped, paired
 
 __all__ = [
     "dunn_test",
@@ -62,11 +62,7 @@ def spearman_test(x: Sequence[float], y: Sequence[float]) -> pd.Series:
     >>> round(float(spearman_test([1, 2, 3, 4, 5], [2, 1, 4, 3, 5])["rho"]), 6)
     0.8
     """
-    a, b = as_numbers(x, "x"), as_numbers(y, "y")
-    if len(a) != len(b):
-        raise ValueError("spearman_test: x and y differ in length")
-    if len(a) < 3:
-        raise ValueError("spearman_test: needs at least 3 pairs")
+    a, b = paired(x, y, ("x", "y"), 3, "spearman_test")
     rho = float(np.corrcoef(stats.rankdata(a), stats.rankdata(b))[0, 1])
     df = len(a) - 2
     t = rho * np.sqrt(df / (1 - rho**2)) if abs(rho) < 1 else np.copysign(np.inf, rho)

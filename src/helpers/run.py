@@ -18,12 +18,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import papermill as pm
 import yaml
 
 from helpers.results import assemble
 
-__all__ = ["KERNEL", "NOTEBOOKS", "check_parameters", "notebook_parameters", "run_all"]
+__all__ = [
+    "KERNEL",
+    "NOTEBOOKS",
+    "check_parameters",
+    "notebook_parameters",
+    "run_all",
+    "strip_volatile_metadata",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -141,6 +149,25 @@ def run_all(
     return assemble(output_dir)
 
 
+#: Cell metadata that records when a run happened, not what it computed.
+VOLATILE_CELL_METADATA = ("papermill", "execution")
+
+
+def strip_volatile_metadata(notebook: str | Path) -> None:
+    """Remove run timestamps and durations so a re-executed notebook has stable bytes.
+
+    Papermill and the kernel client stamp every cell with start and end
+    times; the committed notebooks keep only what the code computed.
+    """
+    path = Path(notebook)
+    content = nbformat.read(path, as_version=4)
+    content.metadata.pop("papermill", None)
+    for cell in content.cells:
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+    nbformat.write(content, path)
+
+
 def _read_value(text: str) -> Any:
     """YAML for numbers and booleans; dates stay the text they were written as."""
     value = yaml.safe_load(text)
@@ -151,8 +178,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m helpers.run", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--data-dir", required=True, type=Path, help="raw data directory")
-    parser.add_argument("--output-dir", required=True, type=Path, help="where results go")
+    parser.add_argument("--data-dir", type=Path, help="raw data directory")
+    parser.add_argument("--output-dir", type=Path, help="where results go")
+    parser.add_argument(
+        "--strip",
+        nargs="+",
+        type=Path,
+        metavar="NOTEBOOK",
+        help="only remove run timestamps from these notebooks (make notebooks)",
+    )
     parser.add_argument(
         "-p",
         "--parameter",
@@ -163,6 +197,12 @@ def main(argv: list[str] | None = None) -> int:
         help="a notebook parameter; VALUE is read as YAML (28, 0.05, true, text)",
     )
     arguments = parser.parse_args(argv)
+    if arguments.strip:
+        for notebook in arguments.strip:
+            strip_volatile_metadata(notebook)
+        return 0
+    if arguments.data_dir is None or arguments.output_dir is None:
+        parser.error("--data-dir and --output-dir are required")
     parameters = {name: _read_value(value) for name, value in arguments.parameter}
     try:
         path = run_all(arguments.data_dir, arguments.output_dir, parameters)
