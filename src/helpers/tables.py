@@ -8,11 +8,13 @@ included), country shares of the people with a known country.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from helpers.cohort import UTILIZATION_TYPES
 
-__all__ = ["flow_estimates", "table1_display", "table1_estimates"]
+__all__ = ["flow_estimates", "html_table", "table1_display", "table1_estimates"]
 
 #: Continuous Table 1 rows: estimate key stem -> cohort column.
 CONTINUOUS = {
@@ -177,3 +179,31 @@ def table1_display(estimates: pd.DataFrame) -> pd.DataFrame:
             f"table1.{stem}.max",
         )
     return pd.DataFrame(lines, index=groups).T
+
+
+def html_table(frame: pd.DataFrame) -> str:
+    """A plain HTML table for a notebook: text read from the left, numbers from the right.
+
+    Unlike :meth:`pandas.DataFrame.to_html`, text columns are left-aligned (the
+    notebook's stylesheet right-aligns every cell), and nothing in the markup
+    changes from run to run.
+
+    Examples
+    --------
+    >>> html_table(pd.DataFrame({"check": ["p from F"], "n": [1]}))[:60]
+    '<table><thead><tr><th style="text-align:left">check</th><th '
+    """
+    left = [not pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c])
+            for c in frame.columns]  # fmt: skip
+
+    def cell(tag: str, text: object, is_left: bool) -> str:
+        align = "left" if is_left else "right"
+        return f'<{tag} style="text-align:{align}">{html.escape(str(text))}</{tag}>'
+
+    head = "".join(cell("th", c, is_left) for c, is_left in zip(frame.columns, left, strict=True))
+    body = "".join(
+        "<tr>" + "".join(cell("td", v, is_left) for v, is_left in zip(row, left, strict=True))
+        + "</tr>"
+        for row in frame.itertuples(index=False)
+    )  # fmt: skip
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
