@@ -17,6 +17,7 @@ DATA_OUT     ?= data/synthetic
 DATA_DIR     ?= data/synthetic
 OUTPUT_DIR   ?= output
 PARAMS       ?=
+CHROMIUM     ?= chromium
 KERNEL_LABEL := Python 3.11 (sagui-henson-2022)
 CONDA        := $(shell command -v conda 2>/dev/null)
 PYTHON       ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
@@ -32,7 +33,7 @@ STAMP := $(ENV)/.installed
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup requirements data test lint format replicate notebooks bench clean distclean
+.PHONY: help setup requirements data test lint format replicate screenshot notebooks bench clean distclean
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -73,8 +74,19 @@ format: $(STAMP) ## Apply ruff's formatting and safe fixes
 test: lint ## Run lint, then the whole test suite, with nbval re-running the notebooks
 	$(PY) -m pytest --nbval --nbval-kernel-name $(KERNEL)
 
-replicate: $(STAMP) ## Run the notebooks with papermill on DATA_DIR into OUTPUT_DIR (PARAMS="-p who5_cutoff 32")
+replicate: $(STAMP) ## Run every notebook on DATA_DIR into OUTPUT_DIR and render OUTPUT_DIR/site (PARAMS="-p who5_cutoff 32")
 	$(PY) -m helpers.run --data-dir $(DATA_DIR) --output-dir $(OUTPUT_DIR) $(PARAMS)
+	@echo "open $(OUTPUT_DIR)/site/index.html"
+
+screenshot: ## Photograph OUTPUT_DIR/site's index and report in headless Chromium (needs chromium)
+	@command -v $(CHROMIUM) >/dev/null || { echo "make screenshot: $(CHROMIUM) not found (Debian: apt-get install chromium)" >&2; exit 2; }
+	mkdir -p $(OUTPUT_DIR)/screenshots
+	for page in index 05_report; do \
+	  $(CHROMIUM) --headless --no-sandbox --disable-gpu --disable-background-networking \
+	    --disable-component-update --disable-sync --no-first-run --hide-scrollbars \
+	    --window-size=1280,2400 --screenshot="$(abspath $(OUTPUT_DIR))/screenshots/$$page.png" \
+	    "file://$(abspath $(OUTPUT_DIR))/site/$$page.html" 2>/dev/null; \
+	done
 
 notebooks: $(STAMP) ## Re-execute the committed notebooks in place on the bundled data (their nbval reference)
 	for notebook in notebooks/*.ipynb; do \

@@ -13,7 +13,9 @@ Command line::
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,12 +25,16 @@ import papermill as pm
 import yaml
 
 from helpers.results import assemble
+from helpers.site import render_site
 
 __all__ = [
     "KERNEL",
     "NOTEBOOKS",
+    "REPORT",
     "check_parameters",
+    "effective_parameters",
     "notebook_parameters",
+    "recorded_parameters",
     "run_all",
     "strip_volatile_metadata",
 ]
@@ -41,7 +47,12 @@ NOTEBOOKS = (
     "02_aim1_alliance.ipynb",
     "03_aim2_wellbeing.ipynb",
     "04_aim3_alliance_outcome.ipynb",
+    "05_report.ipynb",
 )
+#: The report runs last: it reads what the others wrote, and is told how they ran.
+REPORT = "05_report.ipynb"
+#: Parameters the runner sets itself.
+RESERVED = ("data_dir", "output_dir", "run_parameters")
 KERNEL = "sagui-henson-2022"
 
 _TYPES: dict[str, tuple[type, ...]] = {
@@ -108,6 +119,49 @@ def check_parameters(
     }
 
 
+def effective_parameters(
+    notebook: str | Path, given: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The parameters a notebook runs with: its declared defaults, overridden by ``given``.
+
+    Examples
+    --------
+    >>> effective_parameters(NOTEBOOK_DIR / "03_aim2_wellbeing.ipynb", {"who5_cutoff": 32})[
+    ...     "who5_cutoff"]
+    32
+    """
+    defaults = {
+        name: ast.literal_eval(info["default"])
+        for name, info in notebook_parameters(Path(notebook)).items()
+    }
+    return {**defaults, **(given or {})}
+
+
+def recorded_parameters(
+    run_parameters: str, data_dir: str | Path, output_dir: str | Path
+) -> dict[str, dict[str, Any]]:
+    """Every notebook's parameters, for ``provenance.json``.
+
+    Parameters
+    ----------
+    run_parameters : str
+        JSON that :func:`run_all` passes to the report; empty when the
+        notebooks were run by hand (or by nbval) with their defaults, in which
+        case the declared defaults are recorded, with ``data_dir`` and
+        ``output_dir`` as the report has them.
+    """
+    if run_parameters:
+        try:
+            recorded = json.loads(run_parameters)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"run_parameters is not JSON: {error}") from None
+        if not isinstance(recorded, dict):
+            raise ValueError("run_parameters must be a JSON object: notebook -> parameters")
+        return recorded
+    places = {"data_dir": str(data_dir), "output_dir": str(output_dir)}
+    return {name: effective_parameters(NOTEBOOK_DIR / name, places) for name in NOTEBOOKS}
+
+
 def run_all(
     data_dir: str | Path,
     output_dir: str | Path,
@@ -115,7 +169,12 @@ def run_all(
     notebooks: tuple[str, ...] = NOTEBOOKS,
     progress_bar: bool = True,
 ) -> Path:
-    """Execute every notebook into ``output_dir`` and assemble ``estimates.csv``.
+    """Execute every notebook into ``output_dir``, then render the site.
+
+    The analysis notebooks run first; the report then assembles
+    ``estimates.csv``, writes ``scorecard.csv`` and ``provenance.json``
+    (told every notebook's parameters), and the executed notebooks, stripped
+    of run timestamps, are rendered to ``<output_dir>/site/``.
 
     Returns
     -------
@@ -126,27 +185,35 @@ def run_all(
     if not data_dir.is_dir():
         raise ValueError(f"data_dir: {data_dir} is not a directory")
     given = dict(parameters or {})
-    for reserved in ("data_dir", "output_dir"):
+    for reserved in RESERVED:
         if reserved in given:
-            raise ValueError(f"pass {reserved} as its own argument, not as a parameter")
+            raise ValueError(f"{reserved} is set by the runner, not as a parameter")
     specs = {name: notebook_parameters(NOTEBOOK_DIR / name) for name in notebooks}
     per_notebook = check_parameters(given, specs)
+    places = {"data_dir": str(data_dir), "output_dir": str(output_dir)}
+    effective = {
+        name: effective_parameters(NOTEBOOK_DIR / name, {**per_notebook[name], **places})
+        for name in notebooks
+    }
     executed = output_dir / "notebooks"
     executed.mkdir(parents=True, exist_ok=True)
     for name in notebooks:
+        run = {**per_notebook[name], **places}
+        if name == REPORT:
+            run["run_parameters"] = json.dumps(effective, sort_keys=True)
         pm.execute_notebook(
             str(NOTEBOOK_DIR / name),
             str(executed / name),
-            parameters={
-                "data_dir": str(data_dir),
-                "output_dir": str(output_dir),
-                **per_notebook[name],
-            },
+            parameters=run,
             kernel_name=KERNEL,
             progress_bar=progress_bar,
             cwd=str(NOTEBOOK_DIR),
         )
-    return assemble(output_dir)
+        strip_volatile_metadata(executed / name)
+    if REPORT not in notebooks:
+        assemble(output_dir)
+    render_site(output_dir)
+    return output_dir / "estimates.csv"
 
 
 #: Cell metadata that records when a run happened, not what it computed.

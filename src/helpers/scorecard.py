@@ -31,6 +31,7 @@ __all__ = [
     "notebook_of",
     "scorecard",
     "standard_error",
+    "write",
 ]
 
 #: A published number the run did not compute.
@@ -312,6 +313,13 @@ def scorecard(
             }
         )
     return pd.DataFrame(rows)
+
+
+def write(card: pd.DataFrame, output_dir: str | Path) -> Path:
+    """Write ``<output_dir>/scorecard.csv`` (unrounded values, 17 significant digits)."""
+    path = Path(output_dir) / "scorecard.csv"
+    card.to_csv(path, index=False, float_format="%.17g", lineterminator="\n")
+    return path
 
 
 def _printed_number(text: str) -> float:
