@@ -27,13 +27,17 @@ AIM3_COVARIATES = ("age", "male", "time_in_care_days", "who5_baseline")
 _CONTINUOUS = ("age", "time_in_care_days", "who5_baseline", "alliance_score", "n_sessions")
 
 
-def aim3_data(participants: pd.DataFrame) -> pd.DataFrame:
+def aim3_data(participants: pd.DataFrame, missing_sex: str = "drop") -> pd.DataFrame:
     """The rows and columns aim 3 analyses: screened positive, complete cases.
 
     Parameters
     ----------
     participants : pandas.DataFrame
         ``Cohort.participants`` (one row per analysed person).
+    missing_sex : {"drop", "category"}
+        The paper's complete cases drop people whose sex is missing; with
+        ``"category"`` they stay, with a 0/1 column ``sex_missing`` to add to
+        the covariates (a robustness choice of the multiverse).
 
     Returns
     -------
@@ -48,15 +52,19 @@ def aim3_data(participants: pd.DataFrame) -> pd.DataFrame:
     missing = needed - set(participants.columns)
     if missing:
         raise ValueError(f"aim3_data: missing column(s) {', '.join(sorted(missing))}")
-    rows = participants["screened_positive"].astype(bool) & participants["sex"].isin(
-        ["female", "male"]
-    ).astype(bool)
+    if missing_sex not in ("drop", "category"):
+        raise ValueError(
+            f"aim3_data: missing_sex must be 'drop' or 'category', got {missing_sex!r}"
+        )
+    rows = participants["screened_positive"].astype(bool)
+    if missing_sex == "drop":
+        rows = rows & participants["sex"].isin(["female", "male"]).astype(bool)
     people = participants.loc[rows]
     frame = pd.DataFrame(
         {
             "who5_followup": people["who5_followup"].astype(float),
             "age": people["age"].astype(float),
-            "male": (people["sex"] == "male").astype(float),
+            "male": (people["sex"] == "male").fillna(False).astype(float),
             "time_in_care_days": people["time_in_care_days"].astype(float),
             "who5_baseline": people["who5_baseline"].astype(float),
             "alliance_score": people["alliance_score"].astype(float),
@@ -66,6 +74,8 @@ def aim3_data(participants: pd.DataFrame) -> pd.DataFrame:
             "utilization": people["utilization"].astype(str),
         }
     )
+    if missing_sex == "category":
+        frame.insert(3, "sex_missing", people["sex"].isna().astype(float))
     if frame.drop(columns="utilization").isna().any(axis=None):
         raise ValueError("aim3_data: complete cases still hold missing values")
     return frame.reset_index(drop=True)

@@ -19,6 +19,7 @@ __all__ = [
     "clinical_recovery",
     "cronbach_alpha",
     "screened_positive",
+    "session_averaged_alliance",
     "who5_total",
 ]
 
@@ -112,6 +113,45 @@ def who5_total(items: pd.DataFrame) -> pd.Series:
             "the integers 0–5"
         )
     return (numbers.sum(axis=1) * 4).astype("int64").rename("who5_total")
+
+
+def session_averaged_alliance(ratings: pd.DataFrame, by: str = "participant_id") -> pd.Series:
+    """Per-person alliance as the mean of session means (a robustness alternative).
+
+    Parameters
+    ----------
+    ratings : pandas.DataFrame
+        As for :func:`alliance_scores`.
+    by : str, default "participant_id"
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by ``by`` (sorted), named ``alliance_score``.
+
+    Notes
+    -----
+    Each rated session :math:`s` of person :math:`j` scores the mean of its
+    answered items, :math:`a_{js}`; the person scores
+    :math:`\\bar a_j = \\frac{1}{S_j}\\sum_s a_{js}`. Every session then weighs
+    the same, whereas the pooled score (:func:`alliance_scores`, the paper's)
+    gives a session with one item half the weight of a session with two. The
+    two agree whenever every session has both items.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({"participant_id": ["a", "a"], "wai_bond": [5, None],
+    ...                   "wai_goals": [4, 3]})
+    >>> float(session_averaged_alliance(r).loc["a"])  # (4.5 + 3) / 2; pooled gives 4.0
+    3.75
+    """
+    alliance_scores(ratings, by)  # the same input checks
+    items = ratings[list(WAI_ITEMS)].apply(pd.to_numeric, errors="coerce").astype("float64")
+    session_means = items.mean(axis=1, skipna=True)
+    rated = items.notna().any(axis=1)
+    frame = pd.DataFrame({by: ratings.loc[rated, by].to_numpy(), "a": session_means[rated]})
+    return frame.groupby(by, sort=True)["a"].mean().rename("alliance_score")
 
 
 def alliance_scores(ratings: pd.DataFrame, by: str = "participant_id") -> pd.DataFrame:
