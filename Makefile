@@ -33,7 +33,7 @@ STAMP := $(ENV)/.installed
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup requirements data test lint format replicate screenshot notebooks bench clean distclean
+.PHONY: help setup requirements data test lint format replicate whatif screenshot notebooks bench clean distclean
 
 help: ## List every target with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -60,8 +60,8 @@ requirements: $(STAMP) ## Regenerate requirements.txt from environment.yml (the 
 data: $(STAMP) ## Regenerate the bundled SYNTHETIC data (SEED, REGISTRANTS, MODE, DATA_OUT to change)
 	$(PY) -m helpers.synthetic $(DATA_OUT) --seed $(SEED) --mode $(MODE) $(if $(REGISTRANTS),--registrants $(REGISTRANTS))
 
-bench: $(STAMP) ## Measure synthetic generation at 100x the paper (time, peak memory)
-	$(PY) benchmarks/generate_scale.py
+bench: $(STAMP) ## Time make replicate at 1x/10x/100x, peak memory, simulation rate; writes BENCHMARKS.md
+	$(PY) benchmarks/run_benchmarks.py
 
 lint: $(STAMP) ## Lint and check formatting with ruff (fails on any finding)
 	$(PY) -m ruff check .
@@ -77,6 +77,10 @@ test: lint ## Run lint, then the whole test suite, with nbval re-running the not
 replicate: $(STAMP) ## Run every notebook on DATA_DIR into OUTPUT_DIR and render OUTPUT_DIR/site (PARAMS="-p who5_cutoff 32")
 	$(PY) -m helpers.run --data-dir $(DATA_DIR) --output-dir $(OUTPUT_DIR) $(PARAMS)
 	@echo "open $(OUTPUT_DIR)/site/index.html"
+
+whatif: $(STAMP) ## Power, type S/M errors and the multiverse (notebook 06) into OUTPUT_DIR, added to the site
+	$(PY) -m helpers.run --whatif --data-dir $(DATA_DIR) --output-dir $(OUTPUT_DIR) $(PARAMS)
+	@echo "open $(OUTPUT_DIR)/site/06_whatif.html"
 
 screenshot: ## Photograph OUTPUT_DIR/site's index and report in headless Chromium (needs chromium)
 	@command -v $(CHROMIUM) >/dev/null || { echo "make screenshot: $(CHROMIUM) not found (Debian: apt-get install chromium)" >&2; exit 2; }

@@ -16,6 +16,7 @@ import pytest
 from helpers.run import (
     NOTEBOOK_DIR,
     NOTEBOOKS,
+    WHATIF,
     check_parameters,
     main,
     notebook_parameters,
@@ -55,7 +56,7 @@ def test_a_wrong_parameter_stops_the_run(parameters, message):
 
 
 def test_every_notebook_declares_typed_parameters():
-    for name in NOTEBOOKS:
+    for name in (*NOTEBOOKS, WHATIF):
         spec = notebook_parameters(NOTEBOOK_DIR / name)
         assert {"data_dir", "output_dir"} <= set(spec)
         assert all(info["type"] in {"str", "int", "float", "bool"} for info in spec.values())
@@ -65,6 +66,12 @@ def test_command_line_refuses_an_unknown_parameter(capsys, tmp_path):
     code = main(["--data-dir", str(SMALL), "--output-dir", str(tmp_path), "-p", "cutoff", "30"])
     assert code == 2
     assert "unknown parameter 'cutoff'" in capsys.readouterr().err
+
+
+def test_whatif_refuses_a_parameter_it_does_not_take(capsys, tmp_path):
+    arguments = ["--whatif", "--data-dir", str(SMALL), "--output-dir", str(tmp_path)]
+    assert main([*arguments, "-p", "who5_cutoff", "30"]) == 2
+    assert "make whatif: unknown parameter 'who5_cutoff'" in capsys.readouterr().err
 
 
 def _with_secret_ids(target: Path) -> tuple[list[str], pd.Series]:
@@ -128,7 +135,7 @@ def test_no_identifier_appears_in_any_output(replicated):
 
 def test_committed_notebooks_carry_no_run_timestamps():
     """`make notebooks` strips them, so re-running gives the same bytes."""
-    for name in NOTEBOOKS:
+    for name in (*NOTEBOOKS, WHATIF):
         content = (NOTEBOOK_DIR / name).read_text(encoding="utf-8")
         assert '"start_time"' not in content and '"iopub.execute_input"' not in content, name
 

@@ -217,3 +217,59 @@ def simple_slopes_plot(slopes: dict[str, pd.DataFrame]):
     figure.suptitle("Does the alliance slope depend on the moderator?", x=0.01, ha="left")
     figure.tight_layout()
     return figure
+
+
+def power_curves(
+    table: pd.DataFrame,
+    title: str,
+    paper: tuple[float, float] | None = None,
+    target: float = 0.8,
+    effect_label: str = "true effect",
+):
+    """Power against sample size, one line per true effect, with Monte Carlo error bars.
+
+    ``paper`` marks the paper's design as (n, effect); the dashed line is the
+    target power.
+    """
+    figure, axis = plt.subplots(figsize=(6.4, 4))
+    for effect, group in table.groupby("effect", sort=True):
+        axis.errorbar(group["n"], group["power"], yerr=1.96 * group["power_se"], marker="o",
+                      markersize=4, capsize=2, label=f"{effect:g}")  # fmt: skip
+    axis.axhline(target, color="grey", linestyle="--", linewidth=1)
+    if paper is not None:
+        axis.axvline(paper[0], color="black", linewidth=1)
+        axis.annotate(f"paper: n = {paper[0]:g}", (paper[0], 0.03), xytext=(4, 0),
+                      textcoords="offset points", fontsize=8)  # fmt: skip
+    axis.set(xlabel="sample size (n)", ylabel="power", ylim=(0, 1.02), title=title)
+    axis.legend(title=effect_label, fontsize=8, title_fontsize=8, loc="lower right")
+    figure.tight_layout()
+    return figure
+
+
+def type_m_curves(table: pd.DataFrame, title: str):
+    """The exaggeration ratio (type M error) of significant estimates against sample size."""
+    figure, axis = plt.subplots(figsize=(6.4, 3.6))
+    for effect, group in table.groupby("effect", sort=True):
+        axis.plot(group["n"], group["type_m"], marker="o", markersize=4, label=f"{effect:g}")
+    axis.axhline(1, color="grey", linestyle="--", linewidth=1)
+    axis.set(xlabel="sample size (n)", ylabel="mean |estimate| / truth, if significant",
+             title=title)  # fmt: skip
+    axis.legend(title="true effect", fontsize=8, title_fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def multiverse_agreement(agreement: pd.DataFrame):
+    """How many specifications agree with each of the paper's conclusions (horizontal bars)."""
+    ordered = agreement.iloc[::-1]
+    figure, axis = plt.subplots(figsize=(7.5, 0.45 * len(ordered) + 1))
+    total = ordered["specifications"].max()
+    colours = ["#2da44e" if paper else "#cf222e" for paper in ordered["paper's specification"]]
+    axis.barh(ordered["conclusion"], ordered["agree"], color=colours)
+    for y, agree in enumerate(ordered["agree"]):
+        axis.annotate(f"{agree}/{total}", (agree, y), xytext=(3, 0), textcoords="offset points",
+                      va="center", fontsize=8)  # fmt: skip
+    axis.set(xlim=(0, total * 1.12), xlabel="specifications that agree")
+    axis.set_title("green: the paper's own specification agrees; red: it does not", fontsize=9)
+    figure.tight_layout()
+    return figure

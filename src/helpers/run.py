@@ -31,11 +31,13 @@ __all__ = [
     "KERNEL",
     "NOTEBOOKS",
     "REPORT",
+    "WHATIF",
     "check_parameters",
     "effective_parameters",
     "notebook_parameters",
     "recorded_parameters",
     "run_all",
+    "run_whatif",
     "strip_volatile_metadata",
 ]
 
@@ -51,6 +53,8 @@ NOTEBOOKS = (
 )
 #: The report runs last: it reads what the others wrote, and is told how they ran.
 REPORT = "05_report.ipynb"
+#: The students' what-if notebook (power, multiverse): run on its own by ``make whatif``.
+WHATIF = "06_whatif.ipynb"
 #: Parameters the runner sets itself.
 RESERVED = ("data_dir", "output_dir", "run_parameters")
 KERNEL = "sagui-henson-2022"
@@ -216,6 +220,43 @@ def run_all(
     return output_dir / "estimates.csv"
 
 
+def run_whatif(
+    data_dir: str | Path,
+    output_dir: str | Path,
+    parameters: dict[str, Any] | None = None,
+    progress_bar: bool = True,
+) -> Path:
+    """Execute the what-if notebook into ``output_dir`` and add it to the site.
+
+    Returns
+    -------
+    pathlib.Path
+        The executed notebook.
+    """
+    data_dir, output_dir = Path(data_dir).resolve(), Path(output_dir).resolve()
+    if not data_dir.is_dir():
+        raise ValueError(f"data_dir: {data_dir} is not a directory")
+    given = dict(parameters or {})
+    for reserved in RESERVED:
+        if reserved in given:
+            raise ValueError(f"{reserved} is set by the runner, not as a parameter")
+    per_notebook = check_parameters(given, {WHATIF: notebook_parameters(NOTEBOOK_DIR / WHATIF)})
+    executed = output_dir / "notebooks" / WHATIF
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    pm.execute_notebook(
+        str(NOTEBOOK_DIR / WHATIF),
+        str(executed),
+        parameters={"data_dir": str(data_dir), "output_dir": str(output_dir),
+                    **per_notebook[WHATIF]},
+        kernel_name=KERNEL,
+        progress_bar=progress_bar,
+        cwd=str(NOTEBOOK_DIR),
+    )  # fmt: skip
+    strip_volatile_metadata(executed)
+    render_site(output_dir)
+    return executed
+
+
 #: Cell metadata that records when a run happened, not what it computed.
 VOLATILE_CELL_METADATA = ("papermill", "execution")
 
@@ -255,6 +296,11 @@ def main(argv: list[str] | None = None) -> int:
         help="only remove run timestamps from these notebooks (make notebooks)",
     )
     parser.add_argument(
+        "--whatif",
+        action="store_true",
+        help="run the what-if notebook (power, multiverse) instead of the replication",
+    )
+    parser.add_argument(
         "-p",
         "--parameter",
         nargs=2,
@@ -271,10 +317,11 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.data_dir is None or arguments.output_dir is None:
         parser.error("--data-dir and --output-dir are required")
     parameters = {name: _read_value(value) for name, value in arguments.parameter}
+    runner, name = (run_whatif, "make whatif") if arguments.whatif else (run_all, "make replicate")
     try:
-        path = run_all(arguments.data_dir, arguments.output_dir, parameters)
+        path = runner(arguments.data_dir, arguments.output_dir, parameters)
     except ValueError as error:
-        print(f"make replicate: {error}", file=sys.stderr)
+        print(f"{name}: {error}", file=sys.stderr)
         return 2
     print(f"wrote {path}")
     return 0

@@ -50,8 +50,10 @@ __all__ = [
     "Population",
     "kruskal_batch",
     "ols_batch",
+    "parse_grid",
     "population",
     "power_summary",
+    "power_table",
     "sample_size_for_power",
     "simulate_aim1",
     "simulate_aim3",
@@ -143,7 +145,8 @@ def ols_batch(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, int
     Notes
     -----
     Per replicate, :math:`\\hat\\beta = (X^TX)^{-1}X^Ty`,
-    :math:`\\hat\\sigma^2 = \\lVert y - X\\hat\\beta\\rVert^2 / (n-k-1)` and
+    :math:`\\hat\\sigma^2 = \\lVert y - X\\hat\\beta\\rVert^2 / (n-k-1)`
+    (the residual sum of squares taken as :math:`y^Ty - \\hat\\beta^T X^Ty`) and
     :math:`SE_j = \\hat\\sigma\\sqrt{[(X^TX)^{-1}]_{jj}}`, as R's ``lm``.
     The cross products are batched matrix products (the intercept's row and
     column are the sums, so no column of ones is built), and the small
@@ -179,8 +182,9 @@ def ols_batch(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, int
     xty[:, 1:] = np.matmul(x.transpose(0, 2, 1), y[:, :, None])[:, :, 0]
     inverse = np.linalg.inv(xtx)
     b = np.matmul(inverse, xty[:, :, None])[:, :, 0]
-    residual = y - b[:, :1] - np.matmul(x, b[:, 1:, None])[:, :, 0]
-    sigma2 = np.einsum("rn,rn->r", residual, residual) / df
+    # residual sum of squares as y'y - b'X'y: no n-by-k product per replicate
+    rss = np.einsum("rn,rn->r", y, y) - np.einsum("ri,ri->r", b, xty)
+    sigma2 = np.maximum(rss, 0.0) / df
     se = np.sqrt(sigma2[:, None] * np.diagonal(inverse, axis1=1, axis2=2))
     return b, se, df
 
@@ -383,6 +387,58 @@ def power_summary(estimates: pd.Series, p: pd.Series, effect: float, alpha: floa
         result["type_s"] = float((np.sign(values) != np.sign(effect)).mean())
         result["type_m"] = float(np.mean(np.abs(values)) / abs(effect))
     return result
+
+
+def power_table(
+    runs: pd.DataFrame, p: str = "p", estimate: str | None = "b", alpha: float = 0.05
+) -> pd.DataFrame:
+    """Power (and type S and M errors when ``estimate`` is given) per ``n`` and ``effect``.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Replicates with ``n``, ``effect`` and the columns named by ``p`` and
+        ``estimate`` (:func:`sweep`'s output).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``effect``, ``n``, ``replicates``, ``power``, its Monte Carlo
+        standard error :math:`\\sqrt{p(1-p)/R}`, and ``type_s``, ``type_m``.
+    """
+    rows = []
+    for (effect, n), group in runs.groupby(["effect", "n"], sort=True):
+        values = group[estimate] if estimate else pd.Series(np.ones(len(group)))
+        summary = power_summary(values, group[p], effect, alpha)
+        if estimate is None:
+            summary = {"power": summary["power"]}
+        rows.append(
+            {
+                "effect": effect,
+                "n": int(n),
+                "replicates": len(group),
+                **summary,
+                "power_se": float(np.sqrt(summary["power"] * (1 - summary["power"]) / len(group))),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def parse_grid(text: str, kind: type = float) -> list:
+    """Read a notebook parameter such as ``"200, 400, 675"`` into a sorted list.
+
+    Examples
+    --------
+    >>> parse_grid("675, 200", int)
+    [200, 675]
+    """
+    try:
+        values = sorted({kind(part) for part in str(text).split(",") if part.strip()})
+    except ValueError:
+        raise ValueError(f"grid {text!r}: expected numbers separated by commas") from None
+    if not values:
+        raise ValueError(f"grid {text!r}: no values")
+    return values
 
 
 def sample_size_for_power(curve: pd.DataFrame, target: float = 0.8) -> float:
