@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from helpers.provenance import code_version, data_fingerprint
+from helpers.provenance import add_parameters, code_version, data_fingerprint, write_provenance
 
 
 def test_the_fingerprint_follows_content_and_names_not_location(tmp_path):
@@ -36,3 +36,14 @@ def test_code_version_outside_a_checkout(tmp_path):
         "describe": "not a git checkout",
         "dirty": None,
     }
+
+
+def test_a_later_notebook_joins_the_record(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "x.csv").write_bytes(b"1\n")
+    with pytest.raises(ValueError, match="no provenance record yet"):
+        add_parameters(tmp_path, "06_whatif.ipynb", {"seed": 1})
+    write_provenance(tmp_path, data, {"01_cohort.ipynb": {"min_age": 18}})
+    record = add_parameters(tmp_path, "06_whatif.ipynb", {"seed": 1}).read_text(encoding="utf-8")
+    assert '"06_whatif.ipynb": {' in record and '"min_age": 18' in record

@@ -18,6 +18,7 @@ from typing import Any
 
 __all__ = [
     "PACKAGES",
+    "add_parameters",
     "code_version",
     "data_fingerprint",
     "package_versions",
@@ -142,6 +143,26 @@ def write_provenance(
     path = Path(output_dir) / "provenance.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     record = provenance(data_dir, parameters)
+    path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def add_parameters(output_dir: str | Path, notebook: str, parameters: dict[str, Any]) -> Path:
+    """Record one more notebook's parameters in an existing ``provenance.json``.
+
+    ``make whatif`` runs after ``make replicate`` into the same directory; its
+    parameters join the record instead of replacing it.
+
+    Raises
+    ------
+    ValueError
+        If the output directory has no ``provenance.json`` yet.
+    """
+    path = Path(output_dir) / "provenance.json"
+    if not path.exists():
+        raise ValueError(f"{path}: no provenance record yet; run make replicate first")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["parameters"][notebook] = parameters
     path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
 

@@ -24,6 +24,7 @@ import nbformat
 import papermill as pm
 import yaml
 
+from helpers.provenance import add_parameters
 from helpers.results import assemble
 from helpers.site import render_site
 
@@ -253,6 +254,9 @@ def run_whatif(
         cwd=str(NOTEBOOK_DIR),
     )  # fmt: skip
     strip_volatile_metadata(executed)
+    if (output_dir / "provenance.json").exists():
+        run = {"data_dir": str(data_dir), "output_dir": str(output_dir), **per_notebook[WHATIF]}
+        add_parameters(output_dir, WHATIF, effective_parameters(NOTEBOOK_DIR / WHATIF, run))
     render_site(output_dir)
     return executed
 
