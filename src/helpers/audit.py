@@ -701,21 +701,25 @@ def _pooled_sd(sizes: list[float]) -> Callable[..., float]:
     return pooled
 
 
+def _total_mean(paper: Paper, sizes: list[float], key: str, total_group: str) -> Finding:
+    """The printed total mean of ``key`` against the size-weighted mean of its group means."""
+    center = [paper.value(key, g) for g in _GROUPS]
+    weighted = _span(
+        lambda *m: float(np.dot(sizes, m) / sum(sizes)), *(paper.box(key, g) for g in _GROUPS)
+    )
+    return _finding(
+        paper, "total mean from group means", key, total_group, weighted,
+        " + ".join(f"{n:g} x {m:g}" for n, m in zip(sizes, center, strict=True))
+        + f" over {sum(sizes):g} = {np.dot(sizes, center) / sum(sizes):.4g}",
+    )  # fmt: skip
+
+
 def _weighted_totals(paper: Paper) -> list[Finding]:
     findings = []
     sizes = [_group_size(paper, g) for g in _GROUPS]
     for variable in _DESCRIPTIVES:
         key = f"table1.{variable}"
-        means = [paper.box(f"{key}.mean", g) for g in _GROUPS]
-        center = [paper.value(f"{key}.mean", g) for g in _GROUPS]
-        weighted = _span(lambda *m: float(np.dot(sizes, m) / sum(sizes)), *means)
-        findings.append(
-            _finding(
-                paper, "total mean from group means", f"{key}.mean", "total", weighted,
-                " + ".join(f"{n:g} x {m:g}" for n, m in zip(sizes, center, strict=True))
-                + f" over {sum(sizes):g} = {np.dot(sizes, center) / sum(sizes):.4g}",
-            )
-        )  # fmt: skip
+        findings.append(_total_mean(paper, sizes, f"{key}.mean", "total"))
         boxes = [box for g in _GROUPS for box in (paper.box(f"{key}.mean", g),
                                                   paper.box(f"{key}.sd", g))]  # fmt: skip
         values = [v for g in _GROUPS for v in (paper.value(f"{key}.mean", g),
@@ -741,16 +745,7 @@ def _weighted_totals(paper: Paper) -> list[Finding]:
                 )
             )  # fmt: skip
     sizes = [paper.value("table1.screened_positive.n", g) for g in _GROUPS]
-    center = [paper.value("aim2.change.mean", g) for g in _GROUPS]
-    findings.append(
-        _finding(
-            paper, "total mean from group means", "aim2.change.mean", "screened_positive",
-            _span(lambda *m: float(np.dot(sizes, m) / sum(sizes)),
-                  *(paper.box("aim2.change.mean", g) for g in _GROUPS)),
-            " + ".join(f"{n:g} x {m:g}" for n, m in zip(sizes, center, strict=True))
-            + f" over {sum(sizes):g} = {np.dot(sizes, center) / sum(sizes):.4g}",
-        )
-    )  # fmt: skip
+    findings.append(_total_mean(paper, sizes, "aim2.change.mean", "screened_positive"))
     return findings
 
 

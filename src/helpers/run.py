@@ -167,6 +167,33 @@ def recorded_parameters(
     return {name: effective_parameters(NOTEBOOK_DIR / name, places) for name in NOTEBOOKS}
 
 
+def _checked_run(
+    data_dir: str | Path, output_dir: str | Path, parameters: dict[str, Any] | None
+) -> tuple[Path, Path, dict[str, Any]]:
+    """Absolute directories and the user's parameters, refusing what the runner sets itself."""
+    data_dir, output_dir = Path(data_dir).resolve(), Path(output_dir).resolve()
+    if not data_dir.is_dir():
+        raise ValueError(f"data_dir: {data_dir} is not a directory")
+    given = dict(parameters or {})
+    for reserved in RESERVED:
+        if reserved in given:
+            raise ValueError(f"{reserved} is set by the runner, not as a parameter")
+    return data_dir, output_dir, given
+
+
+def _execute(name: str, target: Path, parameters: dict[str, Any], progress_bar: bool) -> None:
+    """Run one notebook with papermill into ``target``, then strip its run timestamps."""
+    pm.execute_notebook(
+        str(NOTEBOOK_DIR / name),
+        str(target),
+        parameters=parameters,
+        kernel_name=KERNEL,
+        progress_bar=progress_bar,
+        cwd=str(NOTEBOOK_DIR),
+    )
+    strip_volatile_metadata(target)
+
+
 def run_all(
     data_dir: str | Path,
     output_dir: str | Path,
@@ -186,13 +213,7 @@ def run_all(
     pathlib.Path
         The assembled ``estimates.csv``.
     """
-    data_dir, output_dir = Path(data_dir).resolve(), Path(output_dir).resolve()
-    if not data_dir.is_dir():
-        raise ValueError(f"data_dir: {data_dir} is not a directory")
-    given = dict(parameters or {})
-    for reserved in RESERVED:
-        if reserved in given:
-            raise ValueError(f"{reserved} is set by the runner, not as a parameter")
+    data_dir, output_dir, given = _checked_run(data_dir, output_dir, parameters)
     specs = {name: notebook_parameters(NOTEBOOK_DIR / name) for name in notebooks}
     per_notebook = check_parameters(given, specs)
     places = {"data_dir": str(data_dir), "output_dir": str(output_dir)}
@@ -206,15 +227,7 @@ def run_all(
         run = {**per_notebook[name], **places}
         if name == REPORT:
             run["run_parameters"] = json.dumps(effective, sort_keys=True)
-        pm.execute_notebook(
-            str(NOTEBOOK_DIR / name),
-            str(executed / name),
-            parameters=run,
-            kernel_name=KERNEL,
-            progress_bar=progress_bar,
-            cwd=str(NOTEBOOK_DIR),
-        )
-        strip_volatile_metadata(executed / name)
+        _execute(name, executed / name, run, progress_bar)
     if REPORT not in notebooks:
         assemble(output_dir)
     render_site(output_dir)
@@ -234,28 +247,13 @@ def run_whatif(
     pathlib.Path
         The executed notebook.
     """
-    data_dir, output_dir = Path(data_dir).resolve(), Path(output_dir).resolve()
-    if not data_dir.is_dir():
-        raise ValueError(f"data_dir: {data_dir} is not a directory")
-    given = dict(parameters or {})
-    for reserved in RESERVED:
-        if reserved in given:
-            raise ValueError(f"{reserved} is set by the runner, not as a parameter")
+    data_dir, output_dir, given = _checked_run(data_dir, output_dir, parameters)
     per_notebook = check_parameters(given, {WHATIF: notebook_parameters(NOTEBOOK_DIR / WHATIF)})
     executed = output_dir / "notebooks" / WHATIF
     executed.parent.mkdir(parents=True, exist_ok=True)
-    pm.execute_notebook(
-        str(NOTEBOOK_DIR / WHATIF),
-        str(executed),
-        parameters={"data_dir": str(data_dir), "output_dir": str(output_dir),
-                    **per_notebook[WHATIF]},
-        kernel_name=KERNEL,
-        progress_bar=progress_bar,
-        cwd=str(NOTEBOOK_DIR),
-    )  # fmt: skip
-    strip_volatile_metadata(executed)
+    run = {"data_dir": str(data_dir), "output_dir": str(output_dir), **per_notebook[WHATIF]}
+    _execute(WHATIF, executed, run, progress_bar)
     if (output_dir / "provenance.json").exists():
-        run = {"data_dir": str(data_dir), "output_dir": str(output_dir), **per_notebook[WHATIF]}
         add_parameters(output_dir, WHATIF, effective_parameters(NOTEBOOK_DIR / WHATIF, run))
     render_site(output_dir)
     return executed

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import pingouin as pg
 
+from helpers.rawdata import WAI_ITEMS, WHO5_ITEMS  # the contract names the item columns
+
 __all__ = [
     "alliance_scores",
     "clinical_improvement",
@@ -23,8 +25,6 @@ __all__ = [
     "who5_total",
 ]
 
-WHO5_ITEMS = ("who5_1", "who5_2", "who5_3", "who5_4", "who5_5")
-WAI_ITEMS = ("wai_bond", "wai_goals")
 
 #: WHO-5 total at or below which a person screens positive for depressive symptoms.
 WHO5_CUTOFF = 28
