@@ -75,11 +75,11 @@ test: lint ## Run lint, then the whole test suite, with nbval re-running the not
 	$(PY) -m pytest --nbval --nbval-kernel-name $(KERNEL)
 
 replicate: $(STAMP) ## Run every notebook on DATA_DIR into OUTPUT_DIR and render OUTPUT_DIR/site (PARAMS="-p who5_cutoff 32")
-	$(PY) -m helpers.run --data-dir $(DATA_DIR) --output-dir $(OUTPUT_DIR) $(PARAMS)
+	$(PY) -m helpers.pipeline.run --data-dir $(DATA_DIR) --output-dir $(OUTPUT_DIR) $(PARAMS)
 	@echo "open $(OUTPUT_DIR)/site/index.html"
 
 whatif: $(STAMP) ## Power, type S/M errors and the multiverse (notebook 06) into OUTPUT_DIR, added to the site
-	$(PY) -m helpers.run --whatif --data-dir $(DATA_DIR) --output-dir $(OUTPUT_DIR) $(PARAMS)
+	$(PY) -m helpers.pipeline.run --whatif --data-dir $(DATA_DIR) --output-dir $(OUTPUT_DIR) $(PARAMS)
 	@echo "open $(OUTPUT_DIR)/site/06_whatif.html"
 
 screenshot: ## Photograph OUTPUT_DIR/site's index and report in headless Chromium (needs chromium)
@@ -96,7 +96,7 @@ notebooks: $(STAMP) ## Re-execute the committed notebooks in place on the bundle
 	for notebook in notebooks/*.ipynb; do \
 	  $(PY) -m papermill "$$notebook" "$$notebook" --cwd notebooks -k $(KERNEL); \
 	done
-	$(PY) -m helpers.run --strip notebooks/*.ipynb
+	$(PY) -m helpers.pipeline.run --strip notebooks/*.ipynb
 
 clean: ## Remove caches and outputs (keeps the environment)
 	rm -rf .pytest_cache .ruff_cache .hypothesis output

@@ -2,7 +2,7 @@
 
 1x is the bundled data set (6,500 registrants, 3,087 analysed); 10x and 100x
 are generated in ``sample`` mode first (not timed). Each run is
-``python -m helpers.run`` in a child process, exactly what ``make replicate``
+``python -m helpers.pipeline.run`` in a child process, exactly what ``make replicate``
 calls: every notebook, the report, the site. Peak memory is the largest sum
 of resident memory over the runner and all its children (the notebook
 kernels), sampled every 0.1 s with psutil.
@@ -38,7 +38,7 @@ def _tree_rss(process: psutil.Process) -> int:
 
 def replicate(data_dir: Path, output_dir: Path) -> dict:
     """Run the replication once; wall time and peak memory of the process tree."""
-    command = [sys.executable, "-m", "helpers.run", "--data-dir", str(data_dir),
+    command = [sys.executable, "-m", "helpers.pipeline.run", "--data-dir", str(data_dir),
                "--output-dir", str(output_dir)]  # fmt: skip
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -79,7 +79,7 @@ def render(results: dict) -> str:
         "",
         "| method | analyses per second | replicates timed |",
         "|---|---|---|",
-        f"| vectorized (`helpers.simulate`) | {simulation['vectorized_per_s']:,} | "
+        f"| vectorized (`helpers.whatif.simulate`) | {simulation['vectorized_per_s']:,} | "
         f"{simulation['vectorized_replicates']:,} |",
         f"| statsmodels loop | {simulation['statsmodels_loop_per_s']:,} | "
         f"{simulation['statsmodels_replicates']:,} |",

@@ -24,7 +24,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import statsmodels.api as sm  # noqa: E402
 
-from helpers import simulate  # noqa: E402
+from helpers.whatif import simulate  # noqa: E402
 
 
 def vectorized_rate(population, n: int, replicates: int, repeats: int = 3) -> float:

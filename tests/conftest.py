@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, settings
 
-DATA = Path(__file__).parent / "data"
-SMALL = DATA / "cohort_small"
+from locations import SMALL
 
 # Property tests draw the same examples on every run: CI is reproducible.
 settings.register_profile(

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers.paths import ROOT
 
 spec = importlib.util.spec_from_file_location(
     "pin_requirements", ROOT / "tools" / "pin_requirements.py"

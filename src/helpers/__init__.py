@@ -1,13 +1,44 @@
 """Helpers for the open replication of Sagui-Henson et al. (2022).
 
-A small statistics library, one module per concern:
+A small statistics library. Its packages follow the data, from a raw export
+to the report::
 
-- :mod:`helpers.rawdata`: read a raw data directory and enforce the raw data contract;
-- :mod:`helpers.scoring`: WHO-5 totals, alliance scores, Cronbach's alpha, clinical flags;
-- :mod:`helpers.cohort`: derive the analysis cohort and its eligibility flow;
-- :mod:`helpers.synthetic`: SYNTHETIC raw data calibrated to the paper;
-- :mod:`helpers.nonparametric`, :mod:`helpers.change`, :mod:`helpers.regression`:
-  the statistics of aims 1, 2 and 3, following R's conventions.
+    raw data directory ──► data ──► stats ──► report
+                                          ╲
+                     synthetic (writes raw data)   whatif (re-runs the study)
+                                    pipeline (runs the notebooks, keeps outputs traceable)
+
+The map
+-------
+:mod:`helpers.paths`
+    Where the project's files live (``data/``, ``notebooks/``, ``docs/``).
+:mod:`helpers.data`
+    Raw data to analysis cohort.
+
+    - :mod:`~helpers.data.rawdata`: read a raw data directory, enforce every rule of
+      ``docs/raw-data-contract.md``;
+    - :mod:`~helpers.data.scoring`: WHO-5 totals, alliance scores, Cronbach's alpha,
+      clinical flags;
+    - :mod:`~helpers.data.cohort`: the eligibility flow and the derived variables
+      (:func:`~helpers.data.cohort.derive_cohort`, whose Notes list every derivation rule).
+:mod:`helpers.stats`
+    The paper's statistics, each as R computes it (``docs/analysis-plan.md``):
+    :mod:`~helpers.stats.nonparametric` (aim 1), :mod:`~helpers.stats.change` (aim 2),
+    :mod:`~helpers.stats.regression` (aim 3).
+:mod:`helpers.report`
+    Where results meet the paper (the only code that reads the printed values):
+    :mod:`~helpers.report.published`, :mod:`~helpers.report.verdicts`,
+    :mod:`~helpers.report.scorecard`, :mod:`~helpers.report.audit`,
+    :mod:`~helpers.report.tables`, :mod:`~helpers.report.figures`.
+:mod:`helpers.synthetic`
+    SYNTHETIC raw data calibrated to the paper (``make data``).
+:mod:`helpers.whatif`
+    :mod:`~helpers.whatif.simulate` (power, type S and M errors) and
+    :mod:`~helpers.whatif.multiverse` (robustness to analysis choices).
+:mod:`helpers.pipeline`
+    :mod:`~helpers.pipeline.run` (``make replicate``, ``make whatif``),
+    :mod:`~helpers.pipeline.results` (``estimates.csv``),
+    :mod:`~helpers.pipeline.provenance`, :mod:`~helpers.pipeline.site`.
 
 Sagui-Henson, S. J., et al. (2022). Understanding components of therapeutic
 alliance and well-being from use of a global digital mental health benefit

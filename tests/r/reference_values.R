@@ -7,7 +7,7 @@
 
 suppressPackageStartupMessages(library(psych))
 
-data_dir <- file.path("tests", "data")
+data_dir <- file.path("tests", "fixtures")
 read <- function(name) read.csv(file.path(data_dir, name), na.strings = "")
 
 # psych::alpha's default is cov(x, use = "pairwise"); raw_alpha is the
@@ -16,7 +16,7 @@ raw_alpha <- function(x) suppressWarnings(psych::alpha(x, check.keys = FALSE)$to
 
 values <- c(
   # Person-level mean bond and goals items of the hand-built cohort
-  # (tests/data/cohort_small), the paper's estimate.
+  # (tests/fixtures/cohort_small), the paper's estimate.
   alpha_person_means = raw_alpha(read("alpha_person_means.csv")),
   # Session-level rating pairs of the same cohort, the alternative estimate.
   alpha_session_pairs = raw_alpha(read("alpha_session_pairs.csv")),
@@ -24,7 +24,7 @@ values <- c(
   alpha_items = raw_alpha(read("alpha_items.csv"))
 )
 
-# --- Aim 1 on the derived synthetic cohort (tests/data/stats_cohort.csv) -----------
+# --- Aim 1 on the derived synthetic cohort (tests/fixtures/stats_cohort.csv) -----------
 suppressPackageStartupMessages(library(rstatix))
 cohort <- read.csv(file.path(data_dir, "stats_cohort.csv"), na.strings = "")
 cohort$screened_positive <- cohort$screened_positive == "True"

@@ -1,0 +1,358 @@
+"""Derive the paper's analysis cohort, and its eligibility flow, from the raw tables.
+
+The derivation follows the raw data contract (``shared/design/raw-data-contract.md``,
+"How the analysis data set is derived") step by step. Every number that the
+contract writes in italics is a keyword argument of :func:`derive_cohort`
+whose default is the paper's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from helpers._columns import isin
+from helpers.data.rawdata import WAI_ITEMS, WHO5_ITEMS, RawData
+from helpers.data.scoring import (
+    IMPROVEMENT_POINTS,
+    WHO5_CUTOFF,
+    alliance_scores,
+    clinical_improvement,
+    clinical_recovery,
+    screened_positive,
+    who5_total,
+)
+
+__all__ = ["COHORT_COLUMNS", "FLOW_STEPS", "UTILIZATION_TYPES", "Cohort", "derive_cohort"]
+
+#: Utilization types in the paper's order (Table 1 columns).
+UTILIZATION_TYPES = ("therapy", "coaching", "both")
+
+#: Eligibility steps, in the order they are applied.
+FLOW_STEPS = ("registered", "adult", "in_window_session", "baseline", "followup", "rated")
+
+#: Columns of :attr:`Cohort.participants`, in order.
+COHORT_COLUMNS = (
+    "participant_id",
+    "age",
+    "sex",
+    "country",
+    "country_group",
+    "utilization",
+    "n_sessions",
+    "n_therapist_sessions",
+    "n_coach_sessions",
+    "first_session",
+    "last_session",
+    "time_in_care_days",
+    "baseline_on",
+    "followup_on",
+    "followup_days",
+    "who5_baseline",
+    "who5_followup",
+    "who5_change",
+    "screened_positive",
+    "recovered",
+    "improved",
+    "n_rated_sessions",
+    "bond_mean",
+    "goals_mean",
+    "alliance_score",
+)
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """The analysis data set and how it was reached.
+
+    Attributes
+    ----------
+    participants : pandas.DataFrame
+        One row per analysed person (:data:`COHORT_COLUMNS`), sorted by id.
+    completed : pandas.DataFrame
+        One row per person who received care and completed both assessments,
+        rated or not (same columns; alliance columns NaN and
+        ``n_rated_sessions`` 0 for people who never rated a session).
+    ratings : pandas.DataFrame
+        The in-window, rated sessions of the analysed people, one row each
+        (``participant_id``, ``session_id``, ``provider_type``,
+        ``session_date``, ``wai_bond``, ``wai_goals``): the data for the
+        session-level reliability estimate.
+    flow : pandas.DataFrame
+        One row per eligibility step: ``step`` (a key from
+        :data:`FLOW_STEPS`), ``criterion`` in words, ``n`` remaining after the
+        step and ``excluded`` by it.
+    parameters : dict
+        The derivation parameters used.
+    """
+
+    participants: pd.DataFrame
+    completed: pd.DataFrame
+    ratings: pd.DataFrame
+    flow: pd.DataFrame
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+def _as_date(value: str | dt.date, name: str) -> pd.Timestamp:
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD") from None
+    if pd.isna(stamp) or stamp != stamp.normalize():
+        raise ValueError(f"{name}: {value!r} is not a calendar date; write it as YYYY-MM-DD")
+    return stamp
+
+
+def _whole(value: Any, name: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ValueError(f"{name}: expected a whole number of at least {low}, got {value!r}")
+    return value
+
+
+def _latest(frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep each person's latest row by ``assessed_on`` (unique per person and date)."""
+    ordered = frame.sort_values(["participant_id", "assessed_on"], kind="stable")
+    return ordered.groupby("participant_id", sort=False).tail(1).set_index("participant_id")
+
+
+def derive_cohort(
+    raw: RawData,
+    *,
+    window_start: str | dt.date = "2020-09-29",
+    window_end: str | dt.date = "2021-10-12",
+    min_age: int = 18,
+    min_followup_days: int = 7,
+    who5_cutoff: float = WHO5_CUTOFF,
+    improvement_points: float = IMPROVEMENT_POINTS,
+) -> Cohort:
+    """Derive the analysis cohort and the eligibility flow from a raw data directory.
+
+    Parameters
+    ----------
+    raw : RawData
+        Validated tables from :func:`helpers.data.rawdata.load_raw`.
+    window_start, window_end : str or datetime.date
+        First and last day (inclusive) of the study window; sessions outside
+        it are ignored everywhere. Paper: 2020-09-29 to 2021-10-12.
+    min_age : int, default 18
+        Youngest eligible age at registration.
+    min_followup_days : int, default 7
+        Fewest days from baseline to follow-up assessment.
+    who5_cutoff : float, default 28
+        WHO-5 total at or below which a person screens positive.
+    improvement_points : float, default 10
+        WHO-5 rise that counts as clinical improvement.
+
+    Returns
+    -------
+    Cohort
+        ``participants`` (one row per analysed person), ``completed``,
+        ``ratings`` and ``flow``.
+
+    Notes
+    -----
+    Steps, as the raw data contract defines them:
+
+    1. In-window sessions: dated ``window_start`` to ``window_end`` inclusive.
+    2. WHO-5 total = 4 × item sum (:func:`helpers.data.scoring.who5_total`).
+    3. Baseline: the latest assessment on or before the first in-window
+       session (assessments are not limited to the window).
+    4. Follow-up: the latest assessment on or after the last in-window
+       session and at least ``min_followup_days`` after baseline.
+    5. Eligibility, in order, each step counted: registered → age ≥
+       ``min_age`` (missing age fails) → an in-window session → a baseline →
+       a follow-up (received care and completed assessments) → at least one
+       rating (a row with at least one item) of an in-window session
+       (analysed).
+    6. Utilization: ``therapy`` (only therapists), ``coaching`` (only
+       coaches), ``both``.
+    7. Sessions = in-window sessions; time in care = days from first to last
+       (0 for one); follow-up period = days from baseline to follow-up.
+    8. Alliance score = pooled mean of every item response of the rated
+       in-window sessions (:func:`helpers.data.scoring.alliance_scores`).
+    9. Country group: ``us`` for ``US``, ``non_us`` for any other code,
+       missing when missing.
+    10. Screened positive: baseline ≤ ``who5_cutoff``; change = follow-up −
+        baseline; recovered: positive and follow-up > ``who5_cutoff``;
+        improved: change ≥ ``improvement_points``.
+
+    Examples
+    --------
+    .. code-block:: python
+
+        from helpers.data.rawdata import load_raw
+
+        cohort = derive_cohort(load_raw("path/to/export"), min_followup_days=14)
+        cohort.flow  # counts at each eligibility step
+    """
+    if not isinstance(raw, RawData):
+        raise ValueError(
+            "derive_cohort: pass the RawData that helpers.data.rawdata.load_raw returns"
+        )
+    start = _as_date(window_start, "window_start")
+    end = _as_date(window_end, "window_end")
+    if end < start:
+        raise ValueError(f"window_end ({end.date()}) is before window_start ({start.date()})")
+    _whole(min_age, "min_age", 0)
+    _whole(min_followup_days, "min_followup_days", 0)
+    for name, value in (("who5_cutoff", who5_cutoff), ("improvement_points", improvement_points)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or pd.isna(value):
+            raise ValueError(f"{name}: expected a number, got {value!r}")
+    parameters = {
+        "window_start": str(start.date()),
+        "window_end": str(end.date()),
+        "min_age": min_age,
+        "min_followup_days": min_followup_days,
+        "who5_cutoff": who5_cutoff,
+        "improvement_points": improvement_points,
+    }
+
+    people = raw.participants.set_index("participant_id")
+    counts = {"registered": len(people)}
+
+    adults = people[people["age"].notna() & (people["age"] >= min_age)]
+    counts["adult"] = len(adults)
+
+    sessions = raw.sessions[
+        raw.sessions["session_date"].between(start, end).to_numpy()
+        & isin(raw.sessions["participant_id"], adults.index)
+    ]
+    by_person = sessions.assign(
+        therapist=(sessions["provider_type"] == "therapist").astype("int64")
+    ).groupby("participant_id", sort=True)
+    care = pd.DataFrame(
+        {
+            "n_sessions": by_person.size(),
+            "n_therapist_sessions": by_person["therapist"].sum(),
+            "first_session": by_person["session_date"].min(),
+            "last_session": by_person["session_date"].max(),
+        }
+    )
+    care["n_coach_sessions"] = care["n_sessions"] - care["n_therapist_sessions"]
+    counts["in_window_session"] = len(care)
+
+    assessments = raw.who5_assessments[["participant_id", "assessed_on"]].assign(
+        who5=who5_total(raw.who5_assessments[list(WHO5_ITEMS)]).to_numpy()
+    )
+    assessments = assessments.merge(
+        care[["first_session", "last_session"]], left_on="participant_id", right_index=True
+    )
+    baseline = _latest(assessments[assessments["assessed_on"] <= assessments["first_session"]])
+    counts["baseline"] = len(baseline)
+
+    candidates = assessments.merge(
+        baseline["assessed_on"].rename("baseline_on"), left_on="participant_id", right_index=True
+    )
+    days_after_baseline = (candidates["assessed_on"] - candidates["baseline_on"]).dt.days
+    followup = _latest(
+        candidates[
+            (candidates["assessed_on"] >= candidates["last_session"])
+            & (days_after_baseline >= min_followup_days)
+        ]
+    )
+    counts["followup"] = len(followup)
+
+    completed = care.loc[followup.index.sort_values()].copy()
+    completed = completed.join(people[["age", "sex", "country"]])
+    completed["baseline_on"] = baseline.loc[completed.index, "assessed_on"]
+    completed["followup_on"] = followup.loc[completed.index, "assessed_on"]
+    completed["who5_baseline"] = baseline.loc[completed.index, "who5"]
+    completed["who5_followup"] = followup.loc[completed.index, "who5"]
+
+    in_window_ratings = raw.alliance_ratings.merge(
+        sessions[isin(sessions["participant_id"], completed.index)],
+        on="session_id",
+        how="inner",
+    )
+    in_window_ratings = in_window_ratings[in_window_ratings[list(WAI_ITEMS)].notna().any(axis=1)]
+    scores = alliance_scores(in_window_ratings, by="participant_id")
+    completed = completed.join(scores)
+    completed["n_rated_sessions"] = completed["n_rated_sessions"].fillna(0).astype("int64")
+
+    completed = _finish(completed.reset_index(), who5_cutoff, improvement_points)
+    participants = completed[completed["n_rated_sessions"] > 0].reset_index(drop=True)
+    counts["rated"] = len(participants)
+
+    ratings = (
+        in_window_ratings[isin(in_window_ratings["participant_id"], participants["participant_id"])]
+        .loc[:, ["participant_id", "session_id", "provider_type", "session_date", *WAI_ITEMS]]
+        .sort_values(["participant_id", "session_date", "session_id"], kind="stable")
+        .reset_index(drop=True)
+    )
+    return Cohort(
+        participants=participants,
+        completed=completed,
+        ratings=ratings,
+        flow=_flow_table(counts, parameters),
+        parameters=parameters,
+    )
+
+
+def _finish(frame: pd.DataFrame, who5_cutoff: float, improvement_points: float) -> pd.DataFrame:
+    """Add the derived variables and put the columns in their documented order."""
+    frame["age"] = frame["age"].astype("int64")
+    country = frame["country"]
+    frame["country_group"] = (
+        pd.Series(np.where(country.eq("US").fillna(False), "us", "non_us"), index=frame.index)
+        .where(country.notna())
+        .astype("string")
+    )
+    frame["utilization"] = "coaching"
+    frame.loc[frame["n_therapist_sessions"] > 0, "utilization"] = "therapy"
+    frame.loc[
+        (frame["n_therapist_sessions"] > 0) & (frame["n_coach_sessions"] > 0), "utilization"
+    ] = "both"
+    frame["utilization"] = frame["utilization"].astype("string")
+    frame["time_in_care_days"] = (frame["last_session"] - frame["first_session"]).dt.days
+    frame["followup_days"] = (frame["followup_on"] - frame["baseline_on"]).dt.days
+    frame["who5_change"] = frame["who5_followup"] - frame["who5_baseline"]
+    frame["screened_positive"] = screened_positive(frame["who5_baseline"], who5_cutoff)
+    frame["recovered"] = clinical_recovery(
+        frame["who5_baseline"], frame["who5_followup"], who5_cutoff
+    )
+    frame["improved"] = clinical_improvement(
+        frame["who5_baseline"], frame["who5_followup"], improvement_points
+    )
+    for column in (
+        "n_sessions",
+        "n_therapist_sessions",
+        "n_coach_sessions",
+        "time_in_care_days",
+        "followup_days",
+        "who5_baseline",
+        "who5_followup",
+        "who5_change",
+    ):
+        frame[column] = frame[column].astype("int64")
+    return frame.loc[:, list(COHORT_COLUMNS)].sort_values("participant_id").reset_index(drop=True)
+
+
+def _flow_table(counts: dict[str, int], parameters: dict[str, Any]) -> pd.DataFrame:
+    criteria = {
+        "registered": "registered on the platform",
+        "adult": f"aged {parameters['min_age']} or older at registration",
+        "in_window_session": (
+            f"at least one session from {parameters['window_start']} to {parameters['window_end']}"
+        ),
+        "baseline": "WHO-5 on or before the first session (baseline)",
+        "followup": (
+            "WHO-5 on or after the last session and at least "
+            f"{parameters['min_followup_days']} days after baseline (follow-up)"
+        ),
+        "rated": "at least one alliance rating of an in-window session (analysed)",
+    }
+    remaining = [counts[step] for step in FLOW_STEPS]
+    excluded = [0] + [before - after for before, after in itertools.pairwise(remaining)]
+    return pd.DataFrame(
+        {
+            "step": list(FLOW_STEPS),
+            "criterion": [criteria[step] for step in FLOW_STEPS],
+            "n": remaining,
+            "excluded": excluded,
+        }
+    )

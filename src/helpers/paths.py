@@ -1,0 +1,32 @@
+"""Where the project's files live: one module, so no code climbs ``Path(__file__).parents``.
+
+Every path is absolute and derived from the repository root, which is two
+levels above this package (``src/helpers``). The helpers are installed in
+editable mode (``pip install -e .``), so these are the checkout's own files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "DATA",
+    "DOCS",
+    "NOTEBOOKS",
+    "PUBLISHED_VALUES",
+    "ROOT",
+    "SYNTHETIC_DATA",
+]
+
+#: The repository root (holds ``Makefile``, ``data/``, ``notebooks/``).
+ROOT = Path(__file__).resolve().parents[2]
+#: The project's data folder: the paper's printed values and the bundled synthetic set.
+DATA = ROOT / "data"
+#: Every number the paper prints, one row per key and group (``data/README.md``).
+PUBLISHED_VALUES = DATA / "published_values.csv"
+#: The bundled SYNTHETIC raw data directory (``make data``).
+SYNTHETIC_DATA = DATA / "synthetic"
+#: The parameterized notebooks that ``make replicate`` executes.
+NOTEBOOKS = ROOT / "notebooks"
+#: The project's own documentation (raw data contract, analysis plan).
+DOCS = ROOT / "docs"

@@ -1,0 +1,7 @@
+"""Running the notebooks and keeping their outputs traceable.
+
+- :mod:`helpers.pipeline.run`: ``make replicate`` and ``make whatif`` (papermill, parameter checks);
+- :mod:`helpers.pipeline.results`: each notebook's estimates, assembled into ``estimates.csv``;
+- :mod:`helpers.pipeline.provenance`: code version, data fingerprint, parameters, packages;
+- :mod:`helpers.pipeline.site`: the executed notebooks rendered as HTML.
+"""

@@ -1,0 +1,184 @@
+"""What produced an output: code version, data fingerprint, parameters, package versions.
+
+:func:`watermark` ends every notebook; :func:`write_provenance` puts the same
+facts, plus the code version and a fingerprint of the raw data, into
+``provenance.json`` in the output directory. Nothing in it depends on the
+clock, so two runs of the same code on the same data give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from helpers.paths import ROOT
+
+__all__ = [
+    "PACKAGES",
+    "add_parameters",
+    "code_version",
+    "data_fingerprint",
+    "package_versions",
+    "provenance",
+    "summary",
+    "watermark",
+    "write_provenance",
+]
+
+#: The packages whose versions shape the results.
+PACKAGES = (
+    "numpy", "scipy", "pandas", "pyarrow", "pandera", "pingouin", "statsmodels",
+    "matplotlib", "seaborn", "papermill", "nbconvert",
+)  # fmt: skip
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of :data:`PACKAGES`, and Python's major.minor."""
+    versions = {"python": ".".join(platform.python_version_tuple()[:2])}
+    versions.update({name: metadata.version(name) for name in PACKAGES})
+    return versions
+
+
+def watermark() -> str:
+    """One line per package, for the end of each notebook.
+
+    Python is given as major.minor only, so a patch release does not change
+    the committed notebooks' outputs; the packages are pinned exactly.
+    """
+    return "\n".join(f"{name:<12} {version}" for name, version in package_versions().items())
+
+
+def _git(*arguments: str, root: Path) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", *arguments], cwd=root, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return result.stdout.strip()
+
+
+def code_version(root: str | Path = ROOT) -> dict[str, Any]:
+    """The commit the code comes from, and whether tracked files differ from it.
+
+    Returns
+    -------
+    dict
+        ``commit`` (full hash, or None outside a git checkout), ``describe``
+        (``git describe --always --dirty``), ``dirty`` (tracked files changed;
+        untracked outputs do not count).
+    """
+    root = Path(root)
+    commit = _git("rev-parse", "HEAD", root=root)
+    if commit is None:
+        return {"commit": None, "describe": "not a git checkout", "dirty": None}
+    status = _git("status", "--porcelain", "--untracked-files=no", root=root)
+    return {
+        "commit": commit,
+        "describe": _git("describe", "--always", "--dirty", root=root),
+        "dirty": bool(status),
+    }
+
+
+def data_fingerprint(data_dir: str | Path) -> dict[str, Any]:
+    """SHA-256 of every file in the raw data directory, and of the whole set.
+
+    The combined hash is taken over the sorted ``"<relative path> <sha256>"``
+    lines, so it changes when any file's content or name changes, and not
+    when the directory is moved.
+
+    Raises
+    ------
+    ValueError
+        If ``data_dir`` is not a directory or holds no files.
+    """
+    directory = Path(data_dir)
+    if not directory.is_dir():
+        raise ValueError(f"data fingerprint: {directory} is not a directory")
+    files = {}
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda handle=handle: handle.read(1 << 20), b""):
+                digest.update(block)
+        files[path.relative_to(directory).as_posix()] = digest.hexdigest()
+    if not files:
+        raise ValueError(f"data fingerprint: {directory} holds no files")
+    lines = "".join(f"{name} {digest}\n" for name, digest in files.items())
+    return {"sha256": hashlib.sha256(lines.encode()).hexdigest(), "files": files}
+
+
+def provenance(data_dir: str | Path, parameters: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Everything needed to say what produced an output directory.
+
+    Parameters
+    ----------
+    data_dir : path
+        The raw data directory the notebooks read.
+    parameters : dict
+        Notebook name to the parameters it ran with (defaults included).
+    """
+    manifest = Path(data_dir) / "SYNTHETIC.json"
+    return {
+        "code_version": code_version(),
+        "data": {
+            "directory": str(data_dir),
+            "synthetic": manifest.exists(),
+            **data_fingerprint(data_dir),
+        },
+        "parameters": parameters,
+        "packages": package_versions(),
+    }
+
+
+def write_provenance(
+    output_dir: str | Path, data_dir: str | Path, parameters: dict[str, dict[str, Any]]
+) -> Path:
+    """Write ``<output_dir>/provenance.json`` (sorted keys, no timestamps) and return its path."""
+    path = Path(output_dir) / "provenance.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = provenance(data_dir, parameters)
+    path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def add_parameters(output_dir: str | Path, notebook: str, parameters: dict[str, Any]) -> Path:
+    """Record one more notebook's parameters in an existing ``provenance.json``.
+
+    ``make whatif`` runs after ``make replicate`` into the same directory; its
+    parameters join the record instead of replacing it.
+
+    Raises
+    ------
+    ValueError
+        If the output directory has no ``provenance.json`` yet.
+    """
+    path = Path(output_dir) / "provenance.json"
+    if not path.exists():
+        raise ValueError(f"{path}: no provenance record yet; run make replicate first")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["parameters"][notebook] = parameters
+    path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def summary(record: dict[str, Any]) -> str:
+    """A short Markdown account of a provenance record, for the top of the report."""
+    code, data = record["code_version"], record["data"]
+    packages = ", ".join(f"{name} {version}" for name, version in record["packages"].items())
+    kind = "synthetic (has SYNTHETIC.json)" if data["synthetic"] else "a raw export"
+    return "\n".join(
+        [
+            f"- **Code:** `{code['describe']}`"
+            + (" (tracked files changed since the commit)" if code["dirty"] else ""),
+            f"- **Data:** {kind}, {len(data['files'])} files, SHA-256 `{data['sha256'][:16]}…`",
+            f"- **Parameters:** {len(record['parameters'])} notebooks; every value is in "
+            "`provenance.json`",
+            f"- **Packages:** {packages}",
+        ]
+    )

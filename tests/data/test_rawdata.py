@@ -1,0 +1,284 @@
+"""Every rule of the raw data contract, fed a broken file, stops with one clear error.
+
+Each case breaks one rule in a copy of the hand-built raw directory and checks
+that the error names the file, the column, the rule, the number of offending
+rows and the first offending rows (numbered from 1 after the header).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+
+from helpers.data.rawdata import TABLES, WHO5_ITEMS, RawDataError, contract_rules, load_raw
+
+
+def set_cells(column: str, values: dict[int, str]):
+    """An edit that writes ``values`` ({row number: text}) into ``column``."""
+
+    def edit(frame: pd.DataFrame) -> None:
+        for row, value in values.items():
+            frame.loc[row - 1, column] = value
+
+    return edit
+
+
+# (id, table, edit, column, words of the rule, offending rows, text shown for the first row)
+RULE_CASES = [
+    # participants.csv
+    ("participants-id-required", "participants", set_cells("participant_id", {3: ""}),
+     "participant_id", "required (no missing values)", [3], "row 3 (missing)"),
+    ("participants-id-unique", "participants", set_cells("participant_id", {3: "P02"}),
+     "participant_id", "unique", [2, 3], "row 2 (value withheld: identifier)"),
+    ("registered_on-required", "participants", set_cells("registered_on", {1: ""}),
+     "registered_on", "required (no missing values)", [1], "row 1 (missing)"),
+    ("registered_on-format", "participants",
+     set_cells("registered_on", {2: "2020/10/01", 5: "01-09-2020"}),
+     "registered_on", "a calendar date written YYYY-MM-DD", [2, 5], "row 2 ('2020/10/01')"),
+    ("registered_on-calendar", "participants", set_cells("registered_on", {4: "2021-02-30"}),
+     "registered_on", "a calendar date written YYYY-MM-DD", [4], "row 4 ('2021-02-30')"),
+    ("age-integer", "participants", set_cells("age", {1: "thirty", 2: "30.5"}),
+     "age", "integer", [1, 2], "row 1 ('thirty')"),
+    ("age-range", "participants", set_cells("age", {1: "-1", 2: "121"}),
+     "age", "between 0 and 120", [1, 2], "row 1 ('-1')"),
+    ("sex-allowed", "participants", set_cells("sex", {1: "F", 3: "Female"}),
+     "sex", "one of: female, male (or missing)", [1, 3], "row 1 ('F')"),
+    ("country-iso", "participants", set_cells("country", {1: "USA", 2: "us", 3: "XX"}),
+     "country", "ISO 3166-1 alpha-2 country code", [1, 2, 3], "row 1 ('USA')"),
+    # sessions.csv
+    ("session_id-required", "sessions", set_cells("session_id", {5: ""}),
+     "session_id", "required (no missing values)", [5], "row 5 (missing)"),
+    ("session_id-unique", "sessions", set_cells("session_id", {2: "S01"}),
+     "session_id", "unique", [1, 2], "row 1 (value withheld: identifier)"),
+    ("sessions-participant-required", "sessions", set_cells("participant_id", {1: ""}),
+     "participant_id", "required (no missing values)", [1], "row 1 (missing)"),
+    ("sessions-participant-reference", "sessions",
+     set_cells("participant_id", {1: "P99", 4: "P98"}),
+     "participant_id", "must exist in participants (column participant_id)", [1, 4],
+     "row 1 (value withheld: identifier)"),
+    ("provider_type-required", "sessions", set_cells("provider_type", {1: ""}),
+     "provider_type", "required (no missing values)", [1], "row 1 (missing)"),
+    ("provider_type-allowed", "sessions", set_cells("provider_type", {1: "psychiatrist"}),
+     "provider_type", "one of: therapist, coach", [1], "row 1 ('psychiatrist')"),
+    ("session_date-required", "sessions", set_cells("session_date", {3: ""}),
+     "session_date", "required (no missing values)", [3], "row 3 (missing)"),
+    ("session_date-format", "sessions", set_cells("session_date", {3: "10/01/2020"}),
+     "session_date", "a calendar date written YYYY-MM-DD", [3], "row 3 ('10/01/2020')"),
+    # alliance_ratings.csv
+    ("ratings-session-required", "alliance_ratings", set_cells("session_id", {1: ""}),
+     "session_id", "required (no missing values)", [1], "row 1 (missing)"),
+    ("ratings-session-unique", "alliance_ratings", set_cells("session_id", {2: "S01"}),
+     "session_id", "unique", [1, 2], "row 1 (value withheld: identifier)"),
+    ("ratings-session-reference", "alliance_ratings", set_cells("session_id", {1: "S99"}),
+     "session_id", "must exist in sessions (column session_id)", [1],
+     "row 1 (value withheld: identifier)"),
+    ("wai_bond-integer", "alliance_ratings", set_cells("wai_bond", {1: "4.5"}),
+     "wai_bond", "integer", [1], "row 1 ('4.5')"),
+    ("wai_bond-range", "alliance_ratings", set_cells("wai_bond", {1: "0", 2: "6"}),
+     "wai_bond", "between 1 and 5", [1, 2], "row 1 ('0')"),
+    ("wai_goals-integer", "alliance_ratings", set_cells("wai_goals", {1: "high"}),
+     "wai_goals", "integer", [1], "row 1 ('high')"),
+    ("wai_goals-range", "alliance_ratings", set_cells("wai_goals", {2: "7"}),
+     "wai_goals", "between 1 and 5", [2], "row 2 ('7')"),
+    # who5_assessments.csv
+    ("who5-participant-required", "who5_assessments", set_cells("participant_id", {1: ""}),
+     "participant_id", "required (no missing values)", [1], "row 1 (missing)"),
+    ("who5-participant-reference", "who5_assessments", set_cells("participant_id", {1: "P99"}),
+     "participant_id", "must exist in participants (column participant_id)", [1],
+     "row 1 (value withheld: identifier)"),
+    ("assessed_on-required", "who5_assessments", set_cells("assessed_on", {1: ""}),
+     "assessed_on", "required (no missing values)", [1], "row 1 (missing)"),
+    ("assessed_on-format", "who5_assessments", set_cells("assessed_on", {1: "2020-13-01"}),
+     "assessed_on", "a calendar date written YYYY-MM-DD", [1], "row 1 ('2020-13-01')"),
+    *[
+        (f"{item}-required", "who5_assessments", set_cells(item, {4: ""}),
+         item, "required (no missing values)", [4], "row 4 (missing)")
+        for item in WHO5_ITEMS
+    ],
+    *[
+        (f"{item}-integer", "who5_assessments", set_cells(item, {2: "2.5"}),
+         item, "integer", [2], "row 2 ('2.5')")
+        for item in WHO5_ITEMS
+    ],
+    *[
+        (f"{item}-range", "who5_assessments", set_cells(item, {1: "6", 2: "-1"}),
+         item, "between 0 and 5", [1, 2], "row 1 ('6')")
+        for item in WHO5_ITEMS
+    ],
+    ("who5-one-per-day", "who5_assessments", set_cells("assessed_on", {2: "2020-10-01"}),
+     "participant_id, assessed_on", "at most one assessment per participant per date", [1, 2],
+     "row 1 (2020-10-01)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("table", "edit", "column", "rule", "rows", "first_shown"),
+    [case[1:] for case in RULE_CASES],
+    ids=[case[0] for case in RULE_CASES],
+)
+def test_each_rule_stops_with_one_clear_error(
+    raw_copy, table, edit, column, rule, rows, first_shown
+):
+    directory = raw_copy(table, edit)
+    with pytest.raises(RawDataError) as caught:
+        load_raw(directory)
+    error = caught.value
+    message = str(error)
+    assert f"{table}.csv" in message
+    assert column.split(", ")[0] in message
+    assert rule in message
+    noun = "row breaks" if len(rows) == 1 else "rows break"
+    assert f"{len(rows)} {noun}" in message
+    assert first_shown in message
+    assert Path(error.file).name == f"{table}.csv"
+    assert (error.column, error.n_rows, error.rows) == (column, len(rows), rows)
+    assert rule in error.rule
+
+
+def test_every_contract_rule_has_a_bad_input_case():
+    """Guard: a rule added to the contract without a case here fails this test."""
+    covered = {(case[1], case[3], case[4]) for case in RULE_CASES}
+    for table in TABLES:
+        for column, words in contract_rules(table):
+            column = column or "participant_id, assessed_on"
+            assert any((t, c) == (table, column) and rule in words for t, c, rule in covered), (
+                f"no bad-input case for {table}.{column}: {words}"
+            )
+
+
+def test_identifiers_never_appear_in_messages(raw_copy):
+    directory = raw_copy("sessions", set_cells("participant_id", {1: "P99-secret"}))
+    with pytest.raises(RawDataError) as caught:
+        load_raw(directory)
+    assert "P99" not in str(caught.value)
+
+
+def test_only_the_first_few_rows_are_listed(raw_copy):
+    directory = raw_copy("sessions", lambda f: f.assign(provider_type="doctor"))
+    with pytest.raises(RawDataError, match=r"27 rows break .* row 5 \('doctor'\) and 22 more\."):
+        load_raw(directory)
+
+
+def test_rules_are_reported_in_contract_order(raw_copy):
+    def two_problems(frame):
+        frame.loc[0, "sex"] = "F"  # sex comes after age in the contract
+        frame.loc[5, "age"] = "old"
+
+    with pytest.raises(RawDataError, match="column 'age'"):
+        load_raw(raw_copy("participants", two_problems))
+
+
+# --- files ------------------------------------------------------------------
+
+
+def test_missing_file(raw_copy):
+    directory = raw_copy()
+    (directory / "sessions.csv").unlink()
+    with pytest.raises(RawDataError, match=r"missing table 'sessions': expected sessions\.csv or"):
+        load_raw(directory)
+
+
+def test_empty_file(raw_copy):
+    directory = raw_copy()
+    (directory / "alliance_ratings.csv").write_text("")
+    with pytest.raises(RawDataError, match=r"alliance_ratings\.csv: the file is empty"):
+        load_raw(directory)
+
+
+def test_missing_column(raw_copy):
+    directory = raw_copy("who5_assessments", lambda f: f.drop(columns=["who5_4"]))
+    with pytest.raises(RawDataError) as caught:
+        load_raw(directory)
+    assert "who5_assessments.csv: missing column 'who5_4'" in str(caught.value)
+    assert caught.value.column == "who5_4"
+
+
+def test_missing_directory(tmp_path):
+    with pytest.raises(RawDataError, match="no such raw data directory"):
+        load_raw(tmp_path / "nowhere")
+
+
+def test_csv_and_parquet_of_one_table_is_ambiguous(raw_copy):
+    directory = raw_copy()
+    pd.read_csv(directory / "sessions.csv").to_parquet(directory / "sessions.parquet")
+    with pytest.raises(RawDataError, match="'sessions' is there twice"):
+        load_raw(directory)
+
+
+def test_file_that_is_not_utf8(raw_copy):
+    directory = raw_copy()
+    path = directory / "participants.csv"
+    path.write_bytes(path.read_bytes().replace(b"GB", b"G\xe9"))
+    with pytest.raises(RawDataError, match=r"participants\.csv: not UTF-8 text"):
+        load_raw(directory)
+
+
+def test_ragged_csv(raw_copy):
+    directory = raw_copy()
+    with (directory / "sessions.csv").open("a") as handle:
+        handle.write("S99,P01,coach,2021-01-01,extra,fields\n")
+    with pytest.raises(RawDataError, match=r"sessions\.csv: cannot be read as comma-separated"):
+        load_raw(directory)
+
+
+def test_header_only_table_is_valid_and_empty(raw_copy):
+    directory = raw_copy()
+    (directory / "alliance_ratings.csv").write_text("session_id,wai_bond,wai_goals\n")
+    assert load_raw(directory).alliance_ratings.empty
+
+
+def test_extra_columns_are_ignored(raw_copy):
+    directory = raw_copy("participants", lambda f: f.assign(employer="ACME"))
+    assert "employer" not in load_raw(directory).participants.columns
+
+
+def test_utf8_byte_order_mark_is_accepted(raw_copy):
+    directory = raw_copy()
+    path = directory / "participants.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert len(load_raw(directory).participants) == 18
+
+
+# --- types ------------------------------------------------------------------
+
+
+def test_tables_arrive_typed(small_dir):
+    raw = load_raw(small_dir)
+    assert str(raw.participants["age"].dtype) == "Int64"
+    assert raw.participants["age"].isna().sum() == 1
+    assert raw.participants["sex"].isna().sum() == 1
+    assert pd.api.types.is_datetime64_any_dtype(raw.sessions["session_date"])
+    assert raw.alliance_ratings["wai_bond"].isna().sum() == 2  # S09, S18
+    assert list(raw.who5_assessments.columns) == ["participant_id", "assessed_on", *WHO5_ITEMS]
+
+
+def _as_parquet(source: Path, target: Path) -> None:
+    """Write each table as a pandas user would: numbers and dates typed, NaN for missing."""
+    target.mkdir()
+    for table in TABLES:
+        frame = pd.read_csv(source / f"{table}.csv", dtype={"participant_id": str})
+        for column in frame.columns:
+            if column.endswith(("_on", "_date")):
+                frame[column] = pd.to_datetime(frame[column])
+        frame.to_parquet(target / f"{table}.parquet")
+
+
+def test_parquet_directory_loads_like_csv(small_dir, tmp_path):
+    _as_parquet(small_dir, tmp_path / "pq")
+    from_csv, from_parquet = load_raw(small_dir), load_raw(tmp_path / "pq")
+    for table in TABLES:
+        pdt.assert_frame_equal(from_parquet.table(table), from_csv.table(table), check_dtype=False)
+
+
+def test_parquet_breaks_rules_like_csv(small_dir, tmp_path):
+    _as_parquet(small_dir, tmp_path / "pq")
+    path = tmp_path / "pq" / "participants.parquet"
+    frame = pd.read_parquet(path)
+    frame.loc[1, "age"] = 30.5
+    frame.to_parquet(path)
+    expected = r"participants\.parquet: column 'age'.*row 2 \('30\.5'\)"
+    with pytest.raises(RawDataError, match=expected):
+        load_raw(tmp_path / "pq")

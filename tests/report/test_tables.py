@@ -1,0 +1,101 @@
+"""Table 1 and flow estimates on the hand-built cohort (tests/fixtures/cohort_small), by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.data.cohort import derive_cohort
+from helpers.data.rawdata import load_raw
+from helpers.pipeline.results import Estimates, assemble
+from helpers.report.tables import flow_estimates, table1_display, table1_estimates
+from locations import R_VALUES, SMALL, STATS_COHORT
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    return derive_cohort(load_raw(SMALL))
+
+
+@pytest.fixture(scope="module")
+def table(cohort):
+    return table1_estimates(cohort.participants).set_index(["key", "group"])["value"]
+
+
+def test_table1_by_hand(table):
+    # therapy: P01 (30, female, US), P09 (52, male, DE), P16 (44, male, US)
+    assert table["table1.age.mean", "therapy"] == pytest.approx(42)
+    assert table["table1.age.sd", "therapy"] == pytest.approx(pd.Series([30, 52, 44]).std())
+    assert table["table1.sex.male.n", "therapy"] == 2
+    assert table["table1.sex.male.pct", "therapy"] == pytest.approx(200 / 3)
+    assert table["table1.country.us.pct", "therapy"] == pytest.approx(200 / 3)
+    # both: P06 (IN) and P14 (country missing): percent of known countries
+    assert table["table1.country.non_us.n", "both"] == 1
+    assert table["table1.country.non_us.pct", "both"] == 100
+    assert table["table1.sex.missing.pct", "both"] == 50
+    # alliance in total, sorted: 1.5 2.5 3.0 4.0 4.0 4.5 4.67 4.75 -> (4.0 + 4.0) / 2
+    assert table["table1.alliance.median", "total"] == pytest.approx(4.0)
+    assert table["table1.sessions.max", "total"] == 3
+    assert table["table1.time_in_care_days.max", "both"] == 378
+    assert table["table1.screened_positive.n", "total"] == 4
+    assert table["cohort.analyzed", "all"] == 8
+    assert table["cohort.utilization.both.n", "all"] == 2
+
+
+def test_flow_estimates(cohort):
+    flow = flow_estimates(cohort.flow).set_index("key")["value"]
+    assert flow["cohort.completed_assessments"] == 11
+    assert flow["cohort.flow.rated.excluded"] == 3
+
+
+def test_display_prints_like_the_paper(table):
+    display = table1_display(table.rename("value").reset_index())
+    assert list(display.columns) == ["therapy", "coaching", "both", "total"]
+    assert display.loc["Age, M (SD)", "therapy"] == f"42.00 ({pd.Series([30, 52, 44]).std():.2f})"
+    assert display.loc["Outside USA, n (%)", "both"] == "1 (100.0%)"
+
+
+def test_estimates_are_written_sorted_unrounded_and_assembled(tmp_path):
+    first, second = Estimates(), Estimates()
+    first.add("b.key", "all", 1 / 3)
+    first.add("a.key", "all", 2)
+    second.add("c.key", "x", 0.1)
+    first.write(tmp_path, "01_first")
+    second.write(tmp_path, "02_second")
+    frame = pd.read_csv(assemble(tmp_path))
+    assert frame["key"].tolist() == ["a.key", "b.key", "c.key"]
+    assert frame.loc[1, "value"] == 1 / 3  # 17 significant digits round-trip
+
+
+def test_estimates_refuse_duplicates_and_nan(tmp_path):
+    estimates = Estimates()
+    estimates.add("k", "g", 1)
+    with pytest.raises(ValueError, match="twice"):
+        estimates.add("k", "g", 2)
+    with pytest.raises(ValueError, match="NaN"):
+        estimates.add("n", "g", float("nan"))
+    other = Estimates()
+    other.add("k", "g", 3)
+    estimates.write(tmp_path, "a")
+    other.write(tmp_path, "b")
+    with pytest.raises(ValueError, match="two notebooks"):
+        assemble(tmp_path)
+    with pytest.raises(ValueError, match="no estimates"):
+        assemble(tmp_path / "empty")
+
+
+STEMS = {"age": "age", "alliance_score": "alliance", "n_sessions": "sessions",
+         "time_in_care_days": "time_in_care_days"}  # fmt: skip
+
+
+def test_table1_descriptives_match_r():
+    """Means, SDs (n − 1) and medians against R on the bundled synthetic cohort's variables."""
+    cohort = pd.read_csv(STATS_COHORT).assign(followup_days=0)
+    reference = pd.read_csv(R_VALUES).set_index("name")["value"]
+    table = table1_estimates(cohort).set_index(["key", "group"])["value"]
+    for group in ("therapy", "coaching", "both", "total"):
+        for column, stem in STEMS.items():
+            for statistic in ("mean", "sd") if column == "age" else ("mean", "sd", "median"):
+                ours = table[f"table1.{stem}.{statistic}", group]
+                expected = float(reference[f"table1_{column}_{group}_{statistic}"])
+                assert ours == pytest.approx(expected, rel=1e-12), (column, group, statistic)

@@ -1,0 +1,152 @@
+"""Vectorized simulation: batched statistics pinned to R, error rates, power, sweeps.
+
+The batched OLS, Kruskal-Wallis and rank-sum functions are checked against
+the R values of tests/r/reference_values.R on tests/fixtures/stats_cohort.csv
+(the same data and precision as the one-at-a-time statistics), and against
+the R-pinned one-at-a-time helpers on random data with ties.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from helpers.stats.nonparametric import kruskal_wallis, wilcoxon_rank_sum
+from helpers.stats.regression import aim3_data
+from helpers.whatif import simulate
+from locations import R_VALUES, STATS_COHORT
+
+COHORT = pd.read_csv(STATS_COHORT)
+R = pd.read_csv(R_VALUES).set_index("name")["value"]
+PRECISION = {"rel": 1e-9, "abs": 1e-12}
+TERMS = ["intercept", *simulate.AIM3_TERMS]
+
+
+@pytest.fixture(scope="module")
+def population():
+    return simulate.population(seed=7, scale=2)
+
+
+def test_batched_ols_matches_lm():
+    data = aim3_data(COHORT)
+    x = data[list(simulate.AIM3_TERMS)].to_numpy(float)[None]
+    b, se, df = simulate.ols_batch(np.repeat(x, 3, axis=0), np.repeat(
+        data["who5_followup"].to_numpy(float)[None], 3, axis=0))  # fmt: skip
+    assert df == R["aim3_n"] - 6
+    for j, term in enumerate(TERMS):
+        assert b[:, j] == pytest.approx(R[f"aim3_{term}_b"], **PRECISION), term
+        assert se[:, j] == pytest.approx(R[f"aim3_{term}_se"], **PRECISION), term
+
+
+def test_batched_rank_tests_match_kruskal_test_and_wilcox_test():
+    alliance = COHORT["alliance_score"].to_numpy(float)[None]
+    codes = COHORT["utilization"].map({"therapy": 0, "coaching": 1, "both": 2}).to_numpy()[None]
+    h, p = simulate.kruskal_batch(alliance, codes, 3)
+    assert h[0] == pytest.approx(R["aim1_kruskal_H"], **PRECISION)
+    assert p[0] == pytest.approx(R["aim1_kruskal_p"], **PRECISION)
+    known = COHORT["sex"].isin(["female", "male"]).to_numpy()
+    w, p = simulate.wilcoxon_batch(
+        alliance[:, known], (COHORT["sex"][known] == "female").to_numpy()[None]
+    )
+    assert w[0] == pytest.approx(R["aim1_sex_W"], **PRECISION)
+    assert p[0] == pytest.approx(R["aim1_sex_p"], **PRECISION)
+
+
+def test_batched_rank_tests_agree_row_by_row_with_ties():
+    rng = np.random.default_rng(3)
+    values = rng.integers(1, 9, size=(20, 60)) / 2  # heavy ties, like alliance scores
+    groups = rng.integers(0, 3, size=(20, 60))
+    h, p = simulate.kruskal_batch(values, groups, 3)
+    w, p_w = simulate.wilcoxon_batch(values, groups == 0)
+    for row in range(20):
+        one = kruskal_wallis(values[row], groups[row].astype(str))
+        assert (h[row], p[row]) == pytest.approx((one["H"], one["p"]), **PRECISION)
+        pair = wilcoxon_rank_sum(values[row][groups[row] == 0], values[row][groups[row] != 0])
+        assert (w[row], p_w[row]) == pytest.approx((pair["W"], pair["p"]), **PRECISION)
+
+
+def test_no_effect_gives_the_nominal_error_rate(population):
+    # 4,000 replicates: the rate of p < .05 has SD sqrt(.05 x .95 / 4000) = .0034
+    aim3 = simulate.simulate_aim3(population, n=675, effect=0.0, replicates=4000, seed=1)
+    assert abs((aim3["p"] < 0.05).mean() - 0.05) < 4 * 0.0035
+    aim1 = simulate.simulate_aim1(population, n=500, effect=0.0, replicates=2000, seed=2)
+    for column in ("p_utilization", "p_sex"):
+        assert abs((aim1[column] < 0.05).mean() - 0.05) < 4 * 0.0049, column
+
+
+def test_power_grows_with_n_and_effect(population):
+    power = {
+        (n, effect): simulate.power_summary(
+            (run := simulate.simulate_aim3(population, n, effect, 1500, seed=3))["b"],
+            run["p"], effect,
+        )["power"]
+        for n in (300, 1500) for effect in (1.0, 3.0)
+    }  # fmt: skip
+    assert power[300, 1.0] < power[1500, 1.0] and power[300, 1.0] < power[300, 3.0]
+    assert power[1500, 3.0] > 0.95
+
+
+def test_a_seed_gives_the_same_replicates():
+    population = simulate.population(seed=7, scale=1)
+    one = simulate.simulate_aim3(population, 675, 2.04, 300, seed=11)
+    assert one.equals(simulate.simulate_aim3(population, 675, 2.04, 300, seed=11))
+    assert not one.equals(simulate.simulate_aim3(population, 675, 2.04, 300, seed=12))
+
+
+def test_power_summary_and_sample_size():
+    summary = simulate.power_summary(
+        pd.Series([3.0, -1.0, 0.5, 2.0]), pd.Series([0.01, 0.02, 0.5, 0.04]), effect=1.0
+    )
+    # three significant: 3, -1 and 2; one has the wrong sign; mean |b| = 2
+    assert summary == {"power": 0.75, "type_s": pytest.approx(1 / 3), "type_m": 2.0}
+    curve = pd.DataFrame({"n": [100, 200, 400], "power": [0.3, 0.7, 0.9]})
+    assert simulate.sample_size_for_power(curve) == pytest.approx(300)  # 200 + .1 / .2 x 200
+    assert np.isnan(simulate.sample_size_for_power(curve, target=0.95))
+
+
+def test_sweeps_give_the_same_result_wherever_they_run(population):
+    grid = [{"n": n, "effect": 2.04, "replicates": 50} for n in (200, 400, 675)]
+    serial = simulate.sweep(simulate.simulate_aim3, population, grid, seed=5)
+    parallel = simulate.sweep(simulate.simulate_aim3, population, grid, seed=5, n_jobs=2)
+    pd.testing.assert_frame_equal(serial, parallel)
+    assert sorted(serial["n"].unique()) == [200, 400, 675] and len(serial) == 150
+
+
+def test_the_dask_path_on_a_local_cluster(population):
+    from dask.distributed import LocalCluster
+
+    grid = [{"n": n, "effect": 0.5, "replicates": 40} for n in (300, 900)]
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        on_cluster = simulate.sweep(
+            simulate.simulate_aim1, population, grid, seed=9, scheduler=cluster.scheduler_address
+        )
+    pd.testing.assert_frame_equal(
+        on_cluster, simulate.sweep(simulate.simulate_aim1, population, grid, seed=9)
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda p: simulate.simulate_aim3(p, 5, 1.0, 10, 1), "n must exceed"),
+        (lambda p: simulate.simulate_aim3(p, 100, 1.0, 0, 1), "replicates"),
+        (lambda p: simulate.simulate_aim1(p, 100, 1.5, 10, 1), r"share in \[0, 1\]"),
+        (lambda p: simulate.sweep(simulate.simulate_aim3, p, [], 1), "grid is empty"),
+        (lambda p: simulate.ols_batch(np.zeros((2, 3)), np.zeros((2, 3))), "need x"),
+        (lambda p: simulate.ols_batch(np.zeros((1, 3, 3)), np.zeros((1, 3))), "cannot fit"),
+        (lambda p: simulate.population(scale=0), "scale must be positive"),
+    ],
+)
+def test_bad_input_is_refused(population, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(population)
+
+
+def test_p_values_are_t_distributed():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2000, 30, 2))
+    y = rng.normal(size=(2000, 30))
+    b, se, df = simulate.ols_batch(x, y)
+    assert stats.kstest(b[:, 1] / se[:, 1], stats.t(df).cdf).pvalue > 0.01
