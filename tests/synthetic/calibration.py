@@ -18,9 +18,10 @@ import pandas as pd
 import statsmodels.formula.api as smf
 from scipy import stats
 
-from helpers.data.cohort import UTILIZATION_TYPES, Cohort, derive_cohort
+from helpers.data.cohort import Cohort, derive_cohort
 from helpers.data.rawdata import load_raw
 from helpers.data.scoring import cronbach_alpha
+from helpers.design import UTILIZATION_TYPES
 from helpers.paths import PUBLISHED_VALUES, SYNTHETIC_DATA
 from helpers.report.tables import flow_estimates, table1_estimates
 

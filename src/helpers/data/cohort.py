@@ -19,19 +19,22 @@ import pandas as pd
 from helpers._columns import isin
 from helpers.data.rawdata import WAI_ITEMS, WHO5_ITEMS, RawData
 from helpers.data.scoring import (
-    IMPROVEMENT_POINTS,
-    WHO5_CUTOFF,
     alliance_scores,
     clinical_improvement,
     clinical_recovery,
     screened_positive,
     who5_total,
 )
+from helpers.design import (
+    IMPROVEMENT_POINTS,
+    MIN_AGE,
+    MIN_FOLLOWUP_DAYS,
+    WHO5_CUTOFF,
+    WINDOW_END,
+    WINDOW_START,
+)
 
-__all__ = ["COHORT_COLUMNS", "FLOW_STEPS", "UTILIZATION_TYPES", "Cohort", "derive_cohort"]
-
-#: Utilization types in the paper's order (Table 1 columns).
-UTILIZATION_TYPES = ("therapy", "coaching", "both")
+__all__ = ["COHORT_COLUMNS", "FLOW_STEPS", "Cohort", "derive_cohort"]
 
 #: Eligibility steps, in the order they are applied.
 FLOW_STEPS = ("registered", "adult", "in_window_session", "baseline", "followup", "rated")
@@ -123,10 +126,10 @@ def _latest(frame: pd.DataFrame) -> pd.DataFrame:
 def derive_cohort(
     raw: RawData,
     *,
-    window_start: str | dt.date = "2020-09-29",
-    window_end: str | dt.date = "2021-10-12",
-    min_age: int = 18,
-    min_followup_days: int = 7,
+    window_start: str | dt.date = WINDOW_START,
+    window_end: str | dt.date = WINDOW_END,
+    min_age: int = MIN_AGE,
+    min_followup_days: int = MIN_FOLLOWUP_DAYS,
     who5_cutoff: float = WHO5_CUTOFF,
     improvement_points: float = IMPROVEMENT_POINTS,
 ) -> Cohort:

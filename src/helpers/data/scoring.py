@@ -14,6 +14,7 @@ import pandas as pd
 import pingouin as pg
 
 from helpers.data.rawdata import WAI_ITEMS, WHO5_ITEMS  # the contract names the item columns
+from helpers.design import IMPROVEMENT_POINTS, WHO5_CUTOFF
 
 __all__ = [
     "alliance_scores",
@@ -24,12 +25,6 @@ __all__ = [
     "session_averaged_alliance",
     "who5_total",
 ]
-
-
-#: WHO-5 total at or below which a person screens positive for depressive symptoms.
-WHO5_CUTOFF = 28
-#: Smallest WHO-5 change (points on 0–100) that counts as clinical improvement.
-IMPROVEMENT_POINTS = 10
 
 
 def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:

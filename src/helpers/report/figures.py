@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from helpers.design import UTILIZATION_TYPES, WHO5_CUTOFF
+
 __all__ = [
     "alliance_by_utilization",
     "change_by_group",
@@ -66,7 +68,7 @@ def eligibility_flow(flow: pd.DataFrame) -> plt.Figure:
     return figure
 
 
-def alliance_by_utilization(participants: pd.DataFrame, groups=("therapy", "coaching", "both")):
+def alliance_by_utilization(participants: pd.DataFrame, groups=UTILIZATION_TYPES):
     """Histogram of alliance scores per utilization type, with the share at the ceiling (5.0).
 
     Parameters
@@ -105,7 +107,7 @@ def alliance_by_utilization(participants: pd.DataFrame, groups=("therapy", "coac
 MIN_CELL = 5
 
 
-def who5_before_after(baseline: pd.Series, followup: pd.Series, cutoff: float = 28):
+def who5_before_after(baseline: pd.Series, followup: pd.Series, cutoff: float = WHO5_CUTOFF):
     """Counts of people by baseline and follow-up WHO-5 (a heatmap, not points), with the cut-off.
 
     Each cell counts the people with that pair of totals (WHO-5 moves in

@@ -12,17 +12,9 @@ import html
 
 import pandas as pd
 
-from helpers.data.cohort import UTILIZATION_TYPES
+from helpers.design import TABLE1_CONTINUOUS, UTILIZATION_TYPES
 
 __all__ = ["flow_estimates", "html_table", "table1_display", "table1_estimates"]
-
-#: Continuous Table 1 rows: estimate key stem -> cohort column.
-CONTINUOUS = {
-    "alliance": "alliance_score",
-    "followup_days": "followup_days",
-    "sessions": "n_sessions",
-    "time_in_care_days": "time_in_care_days",
-}
 
 
 def _rows_for(frame: pd.DataFrame, group: str) -> list[tuple[str, str, float]]:
@@ -47,7 +39,7 @@ def _rows_for(frame: pd.DataFrame, group: str) -> list[tuple[str, str, float]]:
         rows.append((f"table1.country.{level}.n", group, count))
         if known:
             rows.append((f"table1.country.{level}.pct", group, 100 * count / known))
-    for stem, column in CONTINUOUS.items():
+    for stem, column in TABLE1_CONTINUOUS.items():
         values = frame[column]
         rows += [
             (f"table1.{stem}.mean", group, values.mean()),

@@ -13,8 +13,9 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from helpers.design import MODERATORS, TABLE2_COVARIATES, TABLE2_FOCAL, UTILIZATION_DUMMIES
+
 __all__ = [
-    "AIM3_COVARIATES",
     "aim3_data",
     "hierarchical_regression",
     "moderation",
@@ -22,9 +23,8 @@ __all__ = [
     "simple_slopes",
 ]
 
-#: Step-1 covariates of Table 2, in its order (male = 1, female = 0).
-AIM3_COVARIATES = ("age", "male", "time_in_care_days", "who5_baseline")
-_CONTINUOUS = ("age", "time_in_care_days", "who5_baseline", "alliance_score", "n_sessions")
+#: Columns z-scored in the moderation models (everything but the 0/1 dummies).
+_CONTINUOUS = ("age", "time_in_care_days", "who5_baseline", TABLE2_FOCAL, "n_sessions")
 
 
 def aim3_data(participants: pd.DataFrame, missing_sex: str = "drop") -> pd.DataFrame:
@@ -169,8 +169,8 @@ def _change(small: pd.Series, large: pd.Series) -> pd.Series:
 def hierarchical_regression(
     data: pd.DataFrame,
     outcome: str = "who5_followup",
-    covariates: Sequence[str] = AIM3_COVARIATES,
-    added: Sequence[str] = ("alliance_score",),
+    covariates: Sequence[str] = TABLE2_COVARIATES,
+    added: Sequence[str] = (TABLE2_FOCAL,),
     conf_level: float = 0.95,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Table 2: covariates (step 1), then the added predictor(s) (step 2), same rows.
@@ -202,8 +202,8 @@ def moderation(
     data: pd.DataFrame,
     moderator: str,
     outcome: str = "who5_followup",
-    focal: str = "alliance_score",
-    covariates: Sequence[str] = AIM3_COVARIATES,
+    focal: str = TABLE2_FOCAL,
+    covariates: Sequence[str] = TABLE2_COVARIATES,
     conf_level: float = 0.95,
 ) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
     """Moderated regression: does the focal predictor's slope depend on the moderator?
@@ -240,8 +240,8 @@ def moderation(
     for column in {*_CONTINUOUS, outcome} & set(frame.columns):
         frame[column] = _z(frame[column].astype(float))
     if moderator == "utilization":
-        moderator_columns = ["coaching", "both"]
-    elif moderator in ("who5_baseline", "n_sessions"):
+        moderator_columns = list(UTILIZATION_DUMMIES)
+    elif moderator in MODERATORS:
         moderator_columns = [moderator]
     else:
         raise ValueError(

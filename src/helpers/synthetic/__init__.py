@@ -1257,4 +1257,3 @@ def main(argv: list[str] | None = None) -> int:
     path = make_dataset(arguments.out, arguments.seed, arguments.registrants, arguments.mode)
     print(f"wrote synthetic raw data ({arguments.mode}, seed {arguments.seed}) to {path}")
     return 0
-

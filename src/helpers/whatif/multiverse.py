@@ -27,9 +27,18 @@ import pandas as pd
 from helpers.data.cohort import Cohort, derive_cohort
 from helpers.data.rawdata import RawData
 from helpers.data.scoring import session_averaged_alliance
+from helpers.design import (
+    MIN_FOLLOWUP_DAYS,
+    MODERATORS,
+    TABLE2_COVARIATES,
+    WHO5_CUTOFF,
+    WHO5_STEP,
+    WINDOW_END,
+    WINDOW_START,
+)
 from helpers.stats.change import oneway_anova, paired_change
 from helpers.stats.nonparametric import kruskal_wallis, spearman_test, wilcoxon_rank_sum
-from helpers.stats.regression import AIM3_COVARIATES, aim3_data, hierarchical_regression, moderation
+from helpers.stats.regression import aim3_data, hierarchical_regression, moderation
 
 __all__ = [
     "CHOICES",
@@ -42,13 +51,20 @@ __all__ = [
 
 #: Each choice: its name, then the options (label -> value); the paper's option first.
 CHOICES: dict[str, dict[str, object]] = {
-    "WHO-5 screen": {"<= 28 (paper)": 28, "< 28": 24},
-    "study window": {
-        "2020-09-29 to 2021-10-12 (paper)": ("2020-09-29", "2021-10-12"),
-        "from 2021-01-01": ("2021-01-01", "2021-10-12"),
-        "to 2021-06-30": ("2020-09-29", "2021-06-30"),
+    "WHO-5 screen": {
+        f"<= {WHO5_CUTOFF} (paper)": WHO5_CUTOFF,
+        f"< {WHO5_CUTOFF}": WHO5_CUTOFF - WHO5_STEP,  # totals move in steps of 4
     },
-    "minimum follow-up": {"7 days (paper)": 7, "14 days": 14, "28 days": 28},
+    "study window": {
+        f"{WINDOW_START} to {WINDOW_END} (paper)": (WINDOW_START, WINDOW_END),
+        "from 2021-01-01": ("2021-01-01", WINDOW_END),
+        "to 2021-06-30": (WINDOW_START, "2021-06-30"),
+    },
+    "minimum follow-up": {
+        f"{MIN_FOLLOWUP_DAYS} days (paper)": MIN_FOLLOWUP_DAYS,
+        "14 days": 14,
+        "28 days": 28,
+    },
     "alliance score": {"items pooled (paper)": "pooled", "mean of session means": "sessions"},
     "missing sex (aim 3)": {"complete cases (paper)": "drop", "own category": "category"},
     "Cohen's d": {"d_av (paper)": "d_av", "d_z": "d_z"},
@@ -134,7 +150,7 @@ def specification_results(
     results["anova_p"] = oneway_anova(screened["who5_change"].astype(float),
                                       screened["utilization"].astype(str))["p"]  # fmt: skip
     data = aim3_data(participants, missing_sex=missing_sex)
-    covariates = list(AIM3_COVARIATES)
+    covariates = list(TABLE2_COVARIATES)
     if missing_sex == "category":
         covariates.insert(2, "sex_missing")
     coefficients, _ = hierarchical_regression(data, covariates=covariates)
@@ -142,8 +158,7 @@ def specification_results(
                                 & (coefficients["term"] == "alliance_score")].iloc[0]  # fmt: skip
     results |= {"alliance_b": alliance_row["b"], "alliance_p": alliance_row["p"]}
     results["moderation_min_p"] = min(
-        moderation(data, moderator, covariates=covariates)[0]["p"].min()
-        for moderator in ("utilization", "who5_baseline", "n_sessions")
+        moderation(data, moderator, covariates=covariates)[0]["p"].min() for moderator in MODERATORS
     )
     results |= {"n_analysed": len(participants), "n_positive": len(screened), "n_aim3": len(data)}
     return results

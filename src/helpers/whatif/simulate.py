@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from helpers.design import TABLE2_COVARIATES, TABLE2_FOCAL, WHO5_CUTOFF
 from helpers.synthetic import GROUPS, PopulationModel, generate
 
 __all__ = [
@@ -62,7 +63,7 @@ __all__ = [
 ]
 
 #: Table 2's predictors, in the order of the design matrix (after the intercept).
-AIM3_TERMS = ("age", "male", "time_in_care_days", "who5_baseline", "alliance_score")
+AIM3_TERMS = (*TABLE2_COVARIATES, TABLE2_FOCAL)
 _CHUNK_CELLS = 100_000  # replicates x people per chunk: small enough to stay in cache
 
 
@@ -113,7 +114,7 @@ def population(
     people = plan.loc[plan["fate"] == "analysed"].drop(columns="participant_id")
     codes = {group: i for i, group in enumerate(GROUPS)}
     sex = people["sex"].map({"female": 0, "male": 1}).fillna(-1).to_numpy(dtype=np.int8)
-    positive = (people["who5_baseline"] <= 28).to_numpy() & (sex >= 0)
+    positive = (people["who5_baseline"] <= WHO5_CUTOFF).to_numpy() & (sex >= 0)
     aim3 = people.assign(male=(sex == 1).astype(float)).loc[positive, list(AIM3_TERMS)]
     return Population(
         alliance=people["alliance_score"].to_numpy(dtype=float),
