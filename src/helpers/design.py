@@ -17,6 +17,7 @@ __all__ = [
     "COHORT_PARAMETERS",
     "CONF_LEVEL",
     "DUNN_PAIRS",
+    "FLOW_STEPS",
     "IMPROVEMENT_POINTS",
     "MIN_AGE",
     "MIN_FOLLOWUP_DAYS",
@@ -51,6 +52,8 @@ WINDOW_END = "2021-10-12"
 MIN_AGE = 18
 #: Fewest days from the baseline to the follow-up WHO-5.
 MIN_FOLLOWUP_DAYS = 7
+#: Eligibility steps, in the order they are applied (each counted in the flow).
+FLOW_STEPS = ("registered", "adult", "in_window_session", "baseline", "followup", "rated")
 
 # --- WHO-5 -----------------------------------------------------------------
 

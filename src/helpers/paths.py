@@ -12,7 +12,7 @@ from pathlib import Path
 __all__ = [
     "DATA",
     "DOCS",
-    "NOTEBOOKS",
+    "NOTEBOOK_DIR",
     "PUBLISHED_VALUES",
     "ROOT",
     "SYNTHETIC_DATA",
@@ -27,6 +27,6 @@ PUBLISHED_VALUES = DATA / "published_values.csv"
 #: The bundled SYNTHETIC raw data directory (``make data``).
 SYNTHETIC_DATA = DATA / "synthetic"
 #: The parameterized notebooks that ``make replicate`` executes.
-NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOK_DIR = ROOT / "notebooks"
 #: The project's own documentation (raw data contract, analysis plan).
 DOCS = ROOT / "docs"

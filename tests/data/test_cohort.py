@@ -11,8 +11,9 @@ import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-from helpers.data.cohort import COHORT_COLUMNS, FLOW_STEPS, derive_cohort
+from helpers.data.cohort import COHORT_COLUMNS, derive_cohort
 from helpers.data.rawdata import load_raw
+from helpers.design import FLOW_STEPS
 from locations import FIXTURES, SMALL
 
 EXPECTED_FLOW = pd.DataFrame(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers import claims
 from helpers.paths import SYNTHETIC_DATA
 from helpers.pipeline.provenance import data_fingerprint, write_provenance
 from helpers.pipeline.run import NOTEBOOKS, run_all
@@ -39,6 +40,19 @@ def test_the_scorecard_covers_every_published_number(report):
         "within sampling tolerance": 75,
         "differs": 38,
     }
+
+
+def test_each_notebook_writes_exactly_the_claims_registered_to_it(report):
+    written = {}
+    for part in sorted((report / "estimates").glob("*.csv")):
+        frame = pd.read_csv(part, dtype=str, keep_default_na=False)
+        written |= dict.fromkeys(zip(frame["key"], frame["group"], strict=True), part.stem)
+    registered = {
+        (key, group): item.notebook
+        for key, item in claims.REGISTRY.items()
+        for group in item.groups
+    }
+    assert written == registered
 
 
 def test_the_site_links_the_report_and_each_aim(report):

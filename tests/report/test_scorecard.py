@@ -21,7 +21,7 @@ PUBLISHED = pd.DataFrame(
         ("aim1.utilization.dunn.z", "2.70", "coaching vs therapy", "Z", "Results"),
     ],
     columns=["key", "reported", "group", "statistic", "source"],
-)
+).assign(label=lambda frame: "claim " + frame["key"])
 
 
 def _estimates(values: dict[tuple[str, str], float]) -> pd.DataFrame:

@@ -7,7 +7,6 @@ import pytest
 
 from helpers.data.cohort import derive_cohort
 from helpers.data.rawdata import load_raw
-from helpers.pipeline.results import Estimates, assemble
 from helpers.report.tables import flow_estimates, table1_display, table1_estimates
 from locations import R_VALUES, SMALL, STATS_COHORT
 
@@ -53,35 +52,6 @@ def test_display_prints_like_the_paper(table):
     assert list(display.columns) == ["therapy", "coaching", "both", "total"]
     assert display.loc["Age, M (SD)", "therapy"] == f"42.00 ({pd.Series([30, 52, 44]).std():.2f})"
     assert display.loc["Outside USA, n (%)", "both"] == "1 (100.0%)"
-
-
-def test_estimates_are_written_sorted_unrounded_and_assembled(tmp_path):
-    first, second = Estimates(), Estimates()
-    first.add("b.key", "all", 1 / 3)
-    first.add("a.key", "all", 2)
-    second.add("c.key", "x", 0.1)
-    first.write(tmp_path, "01_first")
-    second.write(tmp_path, "02_second")
-    frame = pd.read_csv(assemble(tmp_path))
-    assert frame["key"].tolist() == ["a.key", "b.key", "c.key"]
-    assert frame.loc[1, "value"] == 1 / 3  # 17 significant digits round-trip
-
-
-def test_estimates_refuse_duplicates_and_nan(tmp_path):
-    estimates = Estimates()
-    estimates.add("k", "g", 1)
-    with pytest.raises(ValueError, match="twice"):
-        estimates.add("k", "g", 2)
-    with pytest.raises(ValueError, match="NaN"):
-        estimates.add("n", "g", float("nan"))
-    other = Estimates()
-    other.add("k", "g", 3)
-    estimates.write(tmp_path, "a")
-    other.write(tmp_path, "b")
-    with pytest.raises(ValueError, match="two notebooks"):
-        assemble(tmp_path)
-    with pytest.raises(ValueError, match="no estimates"):
-        assemble(tmp_path / "empty")
 
 
 STEMS = {"age": "age", "alliance_score": "alliance", "n_sessions": "sessions",

@@ -26,6 +26,7 @@ from helpers.data.scoring import (
     who5_total,
 )
 from helpers.design import (
+    FLOW_STEPS,
     IMPROVEMENT_POINTS,
     MIN_AGE,
     MIN_FOLLOWUP_DAYS,
@@ -34,10 +35,7 @@ from helpers.design import (
     WINDOW_START,
 )
 
-__all__ = ["COHORT_COLUMNS", "FLOW_STEPS", "Cohort", "derive_cohort"]
-
-#: Eligibility steps, in the order they are applied.
-FLOW_STEPS = ("registered", "adult", "in_window_session", "baseline", "followup", "rated")
+__all__ = ["COHORT_COLUMNS", "Cohort", "derive_cohort"]
 
 #: Columns of :attr:`Cohort.participants`, in order.
 COHORT_COLUMNS = (
@@ -88,7 +86,7 @@ class Cohort:
         session-level reliability estimate.
     flow : pandas.DataFrame
         One row per eligibility step: ``step`` (a key from
-        :data:`FLOW_STEPS`), ``criterion`` in words, ``n`` remaining after the
+        :data:`helpers.design.FLOW_STEPS`), ``criterion`` in words, ``n`` remaining after the
         step and ``excluded`` by it.
     parameters : dict
         The derivation parameters used.

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import claims
+
 __all__ = ["COLUMNS", "Estimates", "assemble"]
 
 COLUMNS = ("key", "group", "value", "note")
@@ -33,7 +35,14 @@ class Estimates:
         self._rows: dict[tuple[str, str], tuple[float, str]] = {}
 
     def add(self, key: str, group: str, value: float, note: str = "") -> None:
-        """Record one number; a key and group may be recorded once."""
+        """Record one number; a key and group may be recorded once.
+
+        Raises
+        ------
+        ValueError
+            If the key or group is not in the registry of claims
+            (:mod:`helpers.claims`), was recorded already, or the value is NaN.
+        """
         if not key or not isinstance(key, str) or not isinstance(group, str) or not group:
             raise ValueError(
                 f"estimates: key and group must be non-empty text, got {key!r}, {group!r}"
@@ -43,6 +52,7 @@ class Estimates:
         number = float(value)
         if math.isnan(number):
             raise ValueError(f"estimates: {key} [{group}] is NaN; record only computed numbers")
+        claims.check(key, group)
         self._rows[(key, group)] = (number, note)
 
     def add_result(

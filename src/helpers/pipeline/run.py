@@ -24,7 +24,8 @@ import nbformat
 import papermill as pm
 import yaml
 
-from helpers.paths import NOTEBOOKS
+from helpers import claims
+from helpers.paths import NOTEBOOK_DIR
 from helpers.pipeline.provenance import add_parameters
 from helpers.pipeline.results import assemble
 from helpers.pipeline.site import render_site
@@ -43,17 +44,10 @@ __all__ = [
     "strip_volatile_metadata",
 ]
 
-NOTEBOOK_DIR = NOTEBOOKS
-#: The notebooks, in the order they run.
-NOTEBOOKS = (
-    "01_cohort.ipynb",
-    "02_aim1_alliance.ipynb",
-    "03_aim2_wellbeing.ipynb",
-    "04_aim3_alliance_outcome.ipynb",
-    "05_report.ipynb",
-)
 #: The report runs last: it reads what the others wrote, and is told how they ran.
 REPORT = "05_report.ipynb"
+#: The notebooks, in the order they run: those that write claims, then the report.
+NOTEBOOKS = (*(f"{name}.ipynb" for name in claims.NOTEBOOKS), REPORT)
 #: The students' what-if notebook (power, multiverse): run on its own by ``make whatif``.
 WHATIF = "06_whatif.ipynb"
 #: Parameters the runner sets itself.

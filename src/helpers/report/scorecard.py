@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import claims
+from helpers.design import TABLE2_COVARIATES
 from helpers.report.verdicts import DIFFERS, MATCH, WITHIN, parse_printed, verdict
 
 __all__ = [
@@ -46,41 +48,8 @@ Lookup = dict[tuple[str, str], float]
 
 
 def _size(values: Lookup, key: str, group: str) -> float | None:
-    """The number of people behind a statistic of ``key`` in ``group``."""
-    total = values.get(("table1.n", "total"))
-    if key.startswith("table1."):
-        return values.get(("table1.n", group))
-    if key.startswith(("cohort.", "aim1.alliance", "aim1.age")) or group == "all":
-        return values.get(("cohort.analyzed", "all"), total)
-    if key.startswith("aim1."):
-        sizes = {
-            "female": ("table1.sex.female.n", "total"),
-            "male": ("table1.sex.male.n", "total"),
-            "us": ("table1.country.us.n", "total"),
-            "non_us": ("table1.country.non_us.n", "total"),
-            "screened_positive": ("table1.screened_positive.n", "total"),
-            "therapy": ("table1.n", "therapy"),
-            "coaching": ("table1.n", "coaching"),
-            "both": ("table1.n", "both"),
-        }
-        if group == "screened_negative":
-            positive = values.get(("table1.screened_positive.n", "total"))
-            return None if positive is None or total is None else total - positive
-        if " vs " in group:
-            parts = [_size(values, key, part) for part in _pair_groups(group)]
-            return None if None in parts else sum(parts)
-        return values.get(sizes.get(group, ("", "")))
-    if key.startswith("aim2."):
-        if group in ("therapy", "coaching", "both"):
-            return values.get(("table1.screened_positive.n", group))
-        return values.get(("aim2.n", "screened_positive"))
-    return values.get(("aim3.n", "screened_positive"))
-
-
-def _pair_groups(group: str) -> tuple[str, str]:
-    first, second = group.split(" vs ")
-    names = {"positive": "screened_positive", "negative": "screened_negative"}
-    return names.get(first, first), names.get(second, second)
+    """The number of people behind a statistic of ``key`` in ``group`` (:mod:`helpers.claims`)."""
+    return claims.population_size(key, group, lambda k, g: values.get((k, g)))
 
 
 def _sibling(values: Lookup, key: str, group: str, last: str) -> float | None:
@@ -206,12 +175,14 @@ def _test_statistic_se(
         df1 = values.get(("aim2.anova.df1", group), 2.0)
         return math.sqrt(2 * (df1 + 2 * max(value * df1 - df1, 0))) / df1
     if statistic == "W":
-        n1, n2 = (_size(values, key, part) for part in _pair_groups(group))
+        lookup = lambda k, g: values.get((k, g))  # noqa: E731
+        n1, n2 = (claims.subgroup_size(part, lookup) for part in claims.pair_groups(group))
         if n1 is None or n2 is None:
             return None
         return math.sqrt(n1 * n2 * (n1 + n2 + 1) / 12)
     if statistic == "R2":
-        k = 4 if "covariates" in key else 5
+        # predictors: Table 2's covariates, plus alliance beyond step 1
+        k = len(TABLE2_COVARIATES) + (0 if key.startswith("aim3.covariates.") else 1)
         numerator = 4 * value * (1 - value) ** 2 * (n - k - 1) ** 2
         return math.sqrt(numerator / ((n**2 - 1) * (n + 3)))
     return None
@@ -252,8 +223,8 @@ def scorecard(
     estimates : pandas.DataFrame
         ``key``, ``group``, ``value`` (the run's ``estimates.csv``).
     published : pandas.DataFrame
-        ``key``, ``group``, ``reported`` (text as printed), ``statistic``,
-        ``source`` (``data/published_values.csv``).
+        ``key``, ``label``, ``group``, ``reported`` (text as printed),
+        ``statistic``, ``source`` (``data/published_values.csv``).
     notebooks : dict, optional
         ``{(key, group): notebook}`` (:func:`notebook_of`).
     z : float, default 1.96
@@ -262,8 +233,8 @@ def scorecard(
     Returns
     -------
     pandas.DataFrame
-        In the published order: ``key``, ``group``, ``aim``, ``table``,
-        ``statistic``, ``printed``, ``replicated``, ``difference``
+        In the published order: ``key``, ``group``, ``label`` (the claim in
+        words), ``aim``, ``table``, ``statistic``, ``printed``, ``replicated``, ``difference``
         (replicated minus printed; empty for a printed bound), ``tolerance``,
         ``verdict``, ``same_decision`` (p-values: both on the same side of
         .05), ``notebook``.
@@ -272,7 +243,7 @@ def scorecard(
         raise ValueError(f"scorecard: z must not be negative, got {z}")
     for name, frame, needed in (
         ("estimates", estimates, {"key", "group", "value"}),
-        ("published", published, {"key", "group", "reported", "statistic", "source"}),
+        ("published", published, {"key", "label", "group", "reported", "statistic", "source"}),
     ):
         missing = needed - set(frame.columns)
         if missing:
@@ -300,6 +271,7 @@ def scorecard(
             {
                 "key": row.key,
                 "group": row.group,
+                "label": row.label,
                 "aim": _aim(row.key),
                 "table": _table(row.source),
                 "statistic": row.statistic,

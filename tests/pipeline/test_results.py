@@ -1,0 +1,45 @@
+"""The estimates writer: registered keys only, sorted, unrounded, assembled once per run."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.pipeline.results import Estimates, assemble
+
+
+def test_estimates_are_written_sorted_unrounded_and_assembled(tmp_path):
+    first, second = Estimates(), Estimates()
+    first.add("cohort.analyzed", "all", 1 / 3)
+    first.add("cohort.age.mean", "all", 2)
+    second.add("table1.n", "therapy", 0.1)
+    first.write(tmp_path, "01_first")
+    second.write(tmp_path, "02_second")
+    frame = pd.read_csv(assemble(tmp_path))
+    assert frame["key"].tolist() == ["cohort.age.mean", "cohort.analyzed", "table1.n"]
+    assert frame.loc[1, "value"] == 1 / 3  # 17 significant digits round-trip
+
+
+def test_estimates_refuse_duplicates_and_nan(tmp_path):
+    estimates = Estimates()
+    estimates.add("aim2.n", "screened_positive", 1)
+    with pytest.raises(ValueError, match="twice"):
+        estimates.add("aim2.n", "screened_positive", 2)
+    with pytest.raises(ValueError, match="NaN"):
+        estimates.add("aim3.n", "screened_positive", float("nan"))
+    other = Estimates()
+    other.add("aim2.n", "screened_positive", 3)
+    estimates.write(tmp_path, "a")
+    other.write(tmp_path, "b")
+    with pytest.raises(ValueError, match="two notebooks"):
+        assemble(tmp_path)
+    with pytest.raises(ValueError, match="no estimates"):
+        assemble(tmp_path / "empty")
+
+
+def test_estimates_refuse_a_key_or_group_the_registry_does_not_know():
+    estimates = Estimates()
+    with pytest.raises(ValueError, match="not a registered key"):
+        estimates.add("aim3.alliance.bb", "full model", 1)
+    with pytest.raises(ValueError, match="not for 'all'"):
+        estimates.add("aim3.alliance.b", "all", 1)
