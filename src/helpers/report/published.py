@@ -13,15 +13,32 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.paths import PUBLISHED_VALUES
+from helpers.report.verdicts import printed_number
 
-__all__ = ["data_banner", "load_published", "published_table1", "side_by_side"]
-
-PUBLISHED = PUBLISHED_VALUES
+__all__ = ["data_banner", "load_published", "printed", "published_table1", "side_by_side"]
 
 
-def load_published(path: str | Path = PUBLISHED) -> pd.DataFrame:
+def load_published(path: str | Path = PUBLISHED_VALUES) -> pd.DataFrame:
     """The published values, ``reported`` kept as printed (text)."""
     return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def printed(key: str, group: str, published: pd.DataFrame | None = None) -> float:
+    """The number the paper prints for one claim (a bound such as ``<0.001`` gives 0.001).
+
+    For prose and figures that name the paper's design (its sample sizes, its
+    estimates); the analysis itself never reads it.
+
+    Examples
+    --------
+    >>> printed("aim3.n", "screened_positive")
+    675.0
+    """
+    published = load_published() if published is None else published
+    row = published[(published["key"] == key) & (published["group"] == group)]
+    if len(row) != 1:
+        raise ValueError(f"published values: no printed value for {key} [{group}]")
+    return printed_number(row["reported"].iloc[0])
 
 
 def published_table1() -> pd.DataFrame:

@@ -23,7 +23,14 @@ import pandas as pd
 
 from helpers import claims
 from helpers.design import TABLE2_COVARIATES
-from helpers.report.verdicts import DIFFERS, MATCH, WITHIN, parse_printed, verdict
+from helpers.report.verdicts import (
+    DIFFERS,
+    MATCH,
+    WITHIN,
+    parse_printed,
+    printed_number,
+    verdict,
+)
 
 __all__ = [
     "NOT_COMPUTED",
@@ -263,10 +270,10 @@ def scorecard(
             judged, difference, same = NOT_COMPUTED, None, None
         else:
             judged = verdict(row.reported, value, tolerance)
-            difference = None if printed.decimals is None else value - _printed_number(row.reported)
+            difference = None if printed.decimals is None else value - printed_number(row.reported)
             same = None
             if row.statistic == "p":
-                same = (value < _ALPHA) == (_printed_number(row.reported.lstrip("<>= ")) < _ALPHA)
+                same = (value < _ALPHA) == (printed_number(row.reported) < _ALPHA)
         rows.append(
             {
                 "key": row.key,
@@ -292,10 +299,6 @@ def write(card: pd.DataFrame, output_dir: str | Path) -> Path:
     path = Path(output_dir) / "scorecard.csv"
     card.to_csv(path, index=False, float_format="%.17g", lineterminator="\n")
     return path
-
-
-def _printed_number(text: str) -> float:
-    return float(text.replace(",", ""))
 
 
 def counts(card: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["DIFFERS", "MATCH", "WITHIN", "Printed", "parse_printed", "verdict"]
+__all__ = ["DIFFERS", "MATCH", "WITHIN", "Printed", "parse_printed", "printed_number", "verdict"]
 
 MATCH = "matches as printed"
 WITHIN = "within sampling tolerance"
@@ -77,6 +77,18 @@ def parse_printed(text: str) -> Printed:
     decimals = max(-number.as_tuple().exponent, 0)
     half = Decimal(1).scaleb(-decimals) / 2
     return Printed(text, float(number - half), float(number + half), decimals)
+
+
+def printed_number(text: str) -> float:
+    """The number a printed value shows: ``"767,724"`` is 767724, ``"<0.001"`` is 0.001.
+
+    Examples
+    --------
+    >>> printed_number("767,724"), printed_number("<0.001"), printed_number("-0.13")
+    (767724.0, 0.001, -0.13)
+    """
+    parse_printed(text)  # refuses what is not a printed number
+    return float(text.strip().lstrip("<>= ").replace(",", ""))
 
 
 def verdict(printed: str, value: float, tolerance: float | None = None) -> str:
