@@ -4,12 +4,22 @@ A small statistics library. Its packages follow the data, from a raw export
 to the report::
 
     raw data directory ──► data ──► stats ──► report
-                                          ╲
-                     synthetic (writes raw data)   whatif (re-runs the study)
-                                    pipeline (runs the notebooks, keeps outputs traceable)
+       ▲                   (cohort)  (aims 1–3)  (beside the paper)
+       synthetic                     whatif (re-runs the study many times)
+
+    design and claims: the facts and keys every package imports
+    pipeline: runs the notebooks, keeps their outputs traceable
 
 The map
 -------
+:mod:`helpers.design`
+    The study's design, each fact once: the utilization types, the study window,
+    the WHO-5 cut-offs, the eligibility steps, Table 2's terms and the moderators.
+:mod:`helpers.claims`
+    The registry of every number the notebooks write: each key is built here from
+    the design (Table 2's alliance coefficient is ``table2_key("alliance_score",
+    "b")`` = ``aim3.alliance.b``), with its groups, its notebook and whose sample
+    size it is about. ``data/published_values.csv`` says each published one in words.
 :mod:`helpers.paths`
     Where the project's files live (``data/``, ``notebooks/``, ``docs/``).
 :mod:`helpers.data`
@@ -19,8 +29,9 @@ The map
       ``docs/raw-data-contract.md``;
     - :mod:`~helpers.data.scoring`: WHO-5 totals, alliance scores, Cronbach's alpha,
       clinical flags;
-    - :mod:`~helpers.data.cohort`: the eligibility flow and the derived variables
-      (:func:`~helpers.data.cohort.derive_cohort`, whose Notes list every derivation rule).
+    - :mod:`~helpers.data.cohort`: :func:`~helpers.data.cohort.derive_cohort` applies
+      every derivation rule (baseline, follow-up, eligibility, utilization type, …),
+      one numbered step each in its Notes and in its code.
 :mod:`helpers.stats`
     The paper's statistics, each as R computes it (``docs/analysis-plan.md``):
     :mod:`~helpers.stats.nonparametric` (aim 1), :mod:`~helpers.stats.change` (aim 2),
@@ -37,7 +48,7 @@ The map
     :mod:`~helpers.whatif.multiverse` (robustness to analysis choices).
 :mod:`helpers.pipeline`
     :mod:`~helpers.pipeline.run` (``make replicate``, ``make whatif``),
-    :mod:`~helpers.pipeline.results` (``estimates.csv``),
+    :mod:`~helpers.pipeline.results` (``estimates.csv``, refusing unregistered keys),
     :mod:`~helpers.pipeline.provenance`, :mod:`~helpers.pipeline.site`.
 
 Sagui-Henson, S. J., et al. (2022). Understanding components of therapeutic

@@ -1,4 +1,4 @@
-# Reference values computed in R for the Python tests (tests/test_*.py).
+# Reference values computed in R for the Python tests (tests/*/test_*.py).
 #
 # Run from the project root:   Rscript tests/r/reference_values.R
 # Writes tests/r/reference_values.csv (name, value at full double precision).

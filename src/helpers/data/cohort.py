@@ -1,6 +1,6 @@
 """Derive the paper's analysis cohort, and its eligibility flow, from the raw tables.
 
-The derivation follows the raw data contract (``shared/design/raw-data-contract.md``,
+The derivation follows the raw data contract (``docs/raw-data-contract.md``,
 "How the analysis data set is derived") step by step. Every number that the
 contract writes in italics is a keyword argument of :func:`derive_cohort`
 whose default is the paper's.
@@ -216,9 +216,11 @@ def derive_cohort(
     people = raw.participants.set_index("participant_id")
     counts = {"registered": len(people)}
 
+    # 5. eligibility, step by step: adults (missing age fails)
     adults = people[people["age"].notna() & (people["age"] >= min_age)]
     counts["adult"] = len(adults)
 
+    # 1. in-window sessions of adults; 7. sessions and time in care per person
     sessions = raw.sessions[
         raw.sessions["session_date"].between(start, end).to_numpy()
         & isin(raw.sessions["participant_id"], adults.index)
@@ -237,15 +239,18 @@ def derive_cohort(
     care["n_coach_sessions"] = care["n_sessions"] - care["n_therapist_sessions"]
     counts["in_window_session"] = len(care)
 
+    # 2. WHO-5 total = 4 x item sum
     assessments = raw.who5_assessments[["participant_id", "assessed_on"]].assign(
         who5=who5_total(raw.who5_assessments[list(WHO5_ITEMS)]).to_numpy()
     )
     assessments = assessments.merge(
         care[["first_session", "last_session"]], left_on="participant_id", right_index=True
     )
+    # 3. baseline: the latest assessment on or before the first in-window session
     baseline = _latest(assessments[assessments["assessed_on"] <= assessments["first_session"]])
     counts["baseline"] = len(baseline)
 
+    # 4. follow-up: the latest on or after the last session, min_followup_days after baseline
     candidates = assessments.merge(
         baseline["assessed_on"].rename("baseline_on"), left_on="participant_id", right_index=True
     )
@@ -265,6 +270,7 @@ def derive_cohort(
     completed["who5_baseline"] = baseline.loc[completed.index, "who5"]
     completed["who5_followup"] = followup.loc[completed.index, "who5"]
 
+    # 8. alliance: every item response of the rated in-window sessions, pooled
     in_window_ratings = raw.alliance_ratings.merge(
         sessions[isin(sessions["participant_id"], completed.index)],
         on="session_id",
@@ -275,6 +281,7 @@ def derive_cohort(
     completed = completed.join(scores)
     completed["n_rated_sessions"] = completed["n_rated_sessions"].fillna(0).astype("int64")
 
+    # 6., 9., 10. utilization type, country group, screen, change, recovery, improvement
     completed = _finish(completed.reset_index(), who5_cutoff, improvement_points)
     participants = completed[completed["n_rated_sessions"] > 0].reset_index(drop=True)
     counts["rated"] = len(participants)

@@ -2,7 +2,7 @@
 
 A raw data directory is what a platform hands its research team, or what the
 project's synthetic-data generator writes: four tables, each as CSV or Parquet,
-in the shape fixed by the raw data contract (``shared/design/raw-data-contract.md``,
+in the shape fixed by the raw data contract (``docs/raw-data-contract.md``,
 version 1). The same code path serves real and synthetic data.
 
 Loading never guesses and never drops a row. The first broken rule stops the
