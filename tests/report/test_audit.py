@@ -6,14 +6,28 @@ comments; none comes from running the audit itself.
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from helpers.report import audit
+from helpers.design import (
+    ALPHA_LEVEL,
+    CONF_LEVEL,
+    MODERATORS,
+    TABLE2_FOCAL,
+    UTILIZATION_DUMMIES,
+    UTILIZATION_TYPES,
+)
+from helpers.report import audit, intervals
+from helpers.report.audit import nonparametric as audit_nonparametric
+from helpers.report.audit import regression as audit_regression
 from helpers.report.published import load_published
+from helpers.stats.regression import moderation
 
 
 def _paper(edits: dict[tuple[str, str], str] | None = None, extra=()) -> pd.DataFrame:
@@ -172,7 +186,9 @@ def test_a_correctly_rounded_coefficient_is_consistent(b, se, df):
             (f"{prefix}.p", group, _p_text(p)),
         ]
     )
-    findings = audit._coefficient(paper, prefix, group, "b", df)
+    findings = intervals.coefficient(
+        paper, lambda field: f"{prefix}.{field}", group, "b", df, conf_level=CONF_LEVEL, alpha=0.05
+    )
     assert all(f.consistent for f in findings), [f for f in findings if not f.consistent]
 
 
@@ -188,7 +204,7 @@ def test_a_correctly_rounded_kruskal_wallis_is_consistent(h, n):
             (f"{key}.eta2", "all", f"{(h - 2) / (n - 3):.3f}"),
         ]
     )
-    assert all(f.consistent for f in audit._kruskal(paper))
+    assert all(f.consistent for f in audit_nonparametric.kruskal(paper))
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
@@ -197,18 +213,138 @@ def test_a_correctly_rounded_percentage_is_consistent(data):
     sizes = [data.draw(st.integers(1, 5000)) for _ in range(3)]
     counts = [data.draw(st.integers(0, n)) for n in sizes]
     rows = [("cohort.analyzed", "all", str(sum(sizes)))]
-    for group, size, count in zip(("therapy", "coaching", "both"), sizes, counts, strict=True):
+    for group, size, count in zip(UTILIZATION_TYPES, sizes, counts, strict=True):
         rows.append((f"cohort.utilization.{group}.n", "all", str(size)))
         rows.append(("table1.screened_positive.n", group, str(count)))
         rows.append(("table1.screened_positive.pct", group, f"{100 * count / size:.1f}"))
     paper = _small_paper(rows)
-    for group, size, count in zip(("therapy", "coaching", "both"), sizes, counts, strict=True):
-        finding = audit._finding(
+    for group, size, count in zip(UTILIZATION_TYPES, sizes, counts, strict=True):
+        finding = intervals.finding(
             paper,
-            "percentage",
-            "table1.screened_positive.pct",
-            group,
-            (100 * count / size,) * 2,
-            "",
+            check="percentage",
+            key="table1.screened_positive.pct",
+            group=group,
+            recomputed=(100 * count / size,) * 2,
+            arithmetic="",
         )
         assert finding.consistent
+
+
+def test_the_audit_speaks_for_the_engine_and_the_design():
+    assert audit.Paper is intervals.Paper and audit.Finding is intervals.Finding
+    assert audit.ALPHA == ALPHA_LEVEL
+
+
+# --- the moderation models' residual df ---------------------------------------------
+
+
+def test_the_audit_counts_the_predictors_the_moderation_models_fit():
+    rng = np.random.default_rng(1)
+    n = 60
+    continuous = ("who5_followup", "age", "time_in_care_days", "who5_baseline", "n_sessions")
+    frame = pd.DataFrame({column: rng.normal(size=n) for column in (*continuous, TABLE2_FOCAL)})
+    frame["male"] = rng.integers(0, 2, n)
+    utilization = rng.choice(UTILIZATION_TYPES, n)
+    for dummy in UTILIZATION_DUMMIES:
+        frame[dummy] = (utilization == dummy).astype(int)
+    fitted = {
+        moderator: len(moderation(frame, moderator)[2]) - 1  # less the intercept
+        for moderator in MODERATORS
+    }
+    # 4 covariates + alliance + 2 dummies + 2 products; baseline WHO-5 is a covariate
+    assert fitted == {"utilization": 9, "who5_baseline": 6, "n_sessions": 7}
+    assert fitted == audit_regression._MODERATION_PREDICTORS
+
+
+# --- the engine on its own ----------------------------------------------------------
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(
+    x=st.tuples(st.floats(-100, 100), st.floats(0, 50)),
+    y=st.tuples(st.floats(0.1, 100), st.floats(0, 50)),
+)
+def test_the_span_of_a_monotone_function_is_its_exact_range(x, y):
+    x_box, y_box = (x[0], x[0] + x[1]), (y[0], y[0] + y[1])
+    # x - 2 y rises with x and falls with y: its range is [x_lo - 2 y_hi, x_hi - 2 y_lo]
+    assert intervals.span(lambda a, b: a - 2 * b, x_box, y_box) == (
+        x_box[0] - 2 * y_box[1],
+        x_box[1] - 2 * y_box[0],
+    )
+    # x / y with y > 0: every value inside the box lies in the span, whose ends are attained
+    low, high = intervals.span(lambda a, b: a / b, x_box, y_box)
+    grid = [a / b for a in np.linspace(*x_box, 7) for b in np.linspace(*y_box, 7)]
+    assert min(grid) == pytest.approx(low) and max(grid) == pytest.approx(high)
+    assert all(low - 1e-12 * abs(low) <= v <= high + 1e-12 * abs(high) for v in grid)
+
+
+def test_abs_box_and_p_from_abs():
+    assert intervals.abs_box((-2.0, 1.0)) == (0.0, 2.0)
+    assert intervals.abs_box((-3.0, -1.0)) == (1.0, 3.0)
+    assert intervals.abs_box((0.5, 2.5)) == (0.5, 2.5)
+    # |Z| in [0, 2]: p from 2 Phi(-2) = .0455 to 1
+    low, high = intervals.p_from_abs((-2.0, 1.0), intervals.p_z)
+    assert low == pytest.approx(0.0455, abs=1e-4) and high == 1.0
+    assert intervals.p_t(2.0, 10**6) == pytest.approx(intervals.p_z(2.0), abs=1e-5)
+
+
+@pytest.mark.parametrize("low", [0.0, 0.0004, 0.000999])
+@pytest.mark.parametrize("width", [0.0, 0.001, 0.5])
+def test_a_p_printed_below_a_bound_overlaps_any_range_starting_below_it(low, width):
+    paper = _small_paper([("x.p", "g", "<0.001")])
+    assert paper.box("x.p", "g") == (0.0, 0.001)
+    assert intervals.overlaps("<0.001", paper.box("x.p", "g"), (low, low + width))
+    assert not intervals.overlaps("<0.001", paper.box("x.p", "g"), (0.001, 0.001 + width))
+
+
+def test_a_printed_number_overlaps_a_range_within_its_rounding():
+    box = (4.75, 4.85)  # "4.8"
+    assert intervals.overlaps("4.8", box, (4.84, 4.9))
+    assert intervals.overlaps("4.8", box, (4.85, 4.85))  # bounds are inclusive
+    assert not intervals.overlaps("4.8", box, (4.86, 4.9))
+    assert intervals.overlaps(">0.07", (0.07, math.inf), (0.0, 0.08))
+    assert not intervals.overlaps(">0.07", (0.07, math.inf), (0.0, 0.07))
+
+
+def test_gross_means_opposite_sides_of_alpha():
+    alpha = 0.05
+    assert intervals.is_gross((0.035, 0.045), (0.2, 0.3), alpha)  # .04 printed, p >= .2
+    assert intervals.is_gross((0.25, 0.35), (0.001, 0.01), alpha)  # .3 printed, p < .01
+    assert not intervals.is_gross((0.035, 0.045), (0.001, 0.01), alpha)  # both below
+    assert not intervals.is_gross((0.25, 0.35), (0.6, 0.7), alpha)  # both above
+    assert not intervals.is_gross((0.035, 0.045), (0.04, 0.3), alpha)  # straddles alpha
+    paper = _small_paper([("x.p", "g", "0.04")])
+    for alpha_given, gross in ((alpha, True), (None, False)):
+        found = intervals.finding(
+            paper,
+            check="p",
+            key="x.p",
+            group="g",
+            recomputed=(0.2, 0.3),
+            arithmetic="",
+            alpha=alpha_given,
+        )
+        assert not found.consistent and found.gross == gross
+    found = intervals.finding(
+        paper, check="p", key="x.p", group="g", recomputed=(0.04, 0.04), arithmetic="", alpha=alpha
+    )
+    assert found.consistent and not found.gross  # consistent is never gross
+
+
+def test_the_pooled_sd_is_the_sd_of_the_groups_put_together():
+    rng = np.random.default_rng(2)
+    groups = [
+        rng.normal(loc, scale, size) for loc, scale, size in ((0, 1, 5), (3, 2, 9), (-1, 0.5, 4))
+    ]
+    pooled = intervals.pooled_sd([len(g) for g in groups])
+    means_and_sds = [v for g in groups for v in (g.mean(), g.std(ddof=1))]
+    assert pooled(*means_and_sds) == pytest.approx(np.concatenate(groups).std(ddof=1))
+    with pytest.raises(ValueError, match="a mean and an SD each"):
+        pooled(*means_and_sds[:-1])
+
+
+def test_ranges_print_as_one_number_when_both_ends_agree():
+    assert intervals.format_range(0.008757, 0.008844) == "0.008757 to 0.008844"
+    assert intervals.format_range(3087.0, 3087.0) == "3087"
+    assert intervals.format_range(0.00001234, 0.00001234) == "1.23e-05"
+    assert intervals.format_range(12345.6, 12345.6) == "12,346"

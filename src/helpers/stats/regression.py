@@ -19,6 +19,7 @@ __all__ = [
     "aim3_data",
     "hierarchical_regression",
     "moderation",
+    "moderation_terms",
     "ols",
     "simple_slopes",
 ]
@@ -198,6 +199,41 @@ def _z(values: pd.Series) -> pd.Series:
     return (values - values.mean()) / values.std(ddof=1)
 
 
+def moderation_terms(
+    moderator: str, focal: str = TABLE2_FOCAL, covariates: Sequence[str] = TABLE2_COVARIATES
+) -> tuple[list[str], list[str]]:
+    """The predictors of a moderation analysis: model A's, and the products model B adds.
+
+    Parameters
+    ----------
+    moderator : {"utilization", "who5_baseline", "n_sessions"}
+        :data:`helpers.design.MODERATORS`.
+    focal, covariates
+        Table 2's; a covariate that is the moderator is left out of the covariates.
+
+    Returns
+    -------
+    model_a : list of str
+        Covariates, the focal predictor, the moderator's column(s) (the two
+        utilization dummies, or the moderator itself).
+    products : list of str
+        ``"<focal>:<column>"`` for each moderator column: model B is A + these.
+
+    Examples
+    --------
+    >>> model_a, products = moderation_terms("who5_baseline")
+    >>> len(model_a) + len(products)  # model B's predictors
+    6
+    """
+    if moderator not in MODERATORS:
+        raise ValueError(
+            f"moderation: moderator must be one of {', '.join(MODERATORS)}, got {moderator!r}"
+        )
+    columns = list(UTILIZATION_DUMMIES) if moderator == "utilization" else [moderator]
+    kept = [c for c in covariates if c not in columns]
+    return [*kept, focal, *columns], [f"{focal}:{column}" for column in columns]
+
+
 def moderation(
     data: pd.DataFrame,
     moderator: str,
@@ -236,37 +272,24 @@ def moderation(
     :math:`n - 1` (R's ``scale()``); dummies stay 0/1. Model A: covariates +
     focal + moderator; model B: A + focal × moderator product(s).
     """
+    model_a, products = moderation_terms(moderator, focal, covariates)
     frame = data.copy()
     for column in {*_CONTINUOUS, outcome} & set(frame.columns):
         frame[column] = _z(frame[column].astype(float))
-    if moderator == "utilization":
-        moderator_columns = list(UTILIZATION_DUMMIES)
-    elif moderator in MODERATORS:
-        moderator_columns = [moderator]
-    else:
-        raise ValueError(
-            f"moderation: moderator must be utilization, who5_baseline or n_sessions, "
-            f"got {moderator!r}"
-        )
-    kept = [c for c in covariates if c not in moderator_columns]
-    products = []
-    for column in moderator_columns:
-        name = f"{focal}:{column}"
-        frame[name] = frame[focal] * frame[column]
-        products.append(name)
-    _, model_a = ols(frame, outcome, [*kept, focal, *moderator_columns], conf_level)
-    coefficients, model_b = ols(
-        frame, outcome, [*kept, focal, *moderator_columns, *products], conf_level
-    )
+    for product in products:
+        first, second = product.split(":")
+        frame[product] = frame[first] * frame[second]
+    _, model_a_fit = ols(frame, outcome, model_a, conf_level)
+    coefficients, model_b = ols(frame, outcome, [*model_a, *products], conf_level)
     interactions = coefficients[coefficients["term"].isin(products)].drop(columns="beta")
-    change = _change(model_a, model_b)
+    change = _change(model_a_fit, model_b)
     summary = pd.Series(
         {"n": model_b["n"], "r2": model_b["r2"], **change[["delta_r2", "F_change", "p_change"]]}
     )
     return interactions.reset_index(drop=True), summary, coefficients
 
 
-def simple_slopes(coefficients: pd.DataFrame, moderator: str, focal: str = "alliance_score"):
+def simple_slopes(coefficients: pd.DataFrame, moderator: str, focal: str = TABLE2_FOCAL):
     """The focal predictor's slope at chosen moderator values, from a moderation model B.
 
     Parameters
