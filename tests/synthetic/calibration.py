@@ -1,9 +1,9 @@
 """Compare a synthetic cohort's statistics with the published values (calibration).
 
-Used by tests/test_synthetic.py and runnable on its own to print the table:
+Used by tests/synthetic/test_synthetic.py and runnable on its own to print the table:
 
-    python tests/calibration.py            # bundled data set
-    python tests/calibration.py DATA_DIR   # any raw data directory
+    python tests/synthetic/calibration.py            # bundled data set
+    python tests/synthetic/calibration.py DATA_DIR   # any raw data directory
 
 This is test code: it reads data/published_values.csv to judge the
 generator. No analysis code reads that file.

@@ -17,7 +17,10 @@ from scipy import stats
 from calibration import calibration_table
 from helpers.data.cohort import derive_cohort
 from helpers.data.rawdata import TABLES, load_raw
-from helpers.paths import SYNTHETIC_DATA
+from helpers.design import UTILIZATION_TYPES, WHO5_CUTOFF, WHO5_STEP
+from helpers.paths import PUBLISHED_VALUES, SYNTHETIC_DATA
+from helpers.report.published import printed_values
+from helpers.report.verdicts import parse_printed
 from helpers.synthetic import PopulationModel, generate, make_dataset, write_raw
 
 
@@ -91,6 +94,90 @@ def test_bad_arguments_are_refused(arguments, message):
 def test_model_checks_its_fates():
     with pytest.raises(ValueError, match="add up"):
         PopulationModel(registrants=10)
+
+
+# --- the model's printed values --------------------------------------------------
+
+
+def _printed(key: str, group: str = "all") -> str:
+    """The text the paper prints for ``key`` [``group``], read here independently of the model."""
+    published = pd.read_csv(PUBLISHED_VALUES, dtype=str, keep_default_na=False)
+    row = published[(published["key"] == key) & (published["group"] == group)]
+    assert len(row) == 1, f"{key} [{group}]"
+    return row["reported"].iloc[0]
+
+
+def test_the_models_calibration_targets_are_the_papers_printed_values():
+    model = PopulationModel()
+    number = lambda key, group="all": float(_printed(key, group))  # noqa: E731
+    count = lambda key, group="all": int(_printed(key, group))  # noqa: E731
+    for group in UTILIZATION_TYPES:
+        g = model.groups[group]
+        n = count(f"cohort.utilization.{group}.n")
+        assert g.share == n / count("cohort.analyzed"), group
+        assert g.sex == tuple(
+            count(f"table1.sex.{level}.n", group) / n for level in ("female", "male", "missing")
+        ), group
+        us, non_us = count("table1.country.us.n", group), count("table1.country.non_us.n", group)
+        assert g.country == (us / n, non_us / n, (n - us - non_us) / n), group
+        assert (g.age.mean, g.age.sd) == (
+            number("table1.age.mean", group),
+            number("table1.age.sd", group),
+        ), group
+        assert (g.age.low, g.age.high) == (count("cohort.age.min"), count("cohort.age.max"))
+        for moments, stem in (
+            (g.sessions, "sessions"),
+            (g.time_in_care, "time_in_care_days"),
+            (g.followup_days, "followup_days"),
+        ):
+            assert (moments.mean, moments.sd) == (
+                number(f"table1.{stem}.mean", group),
+                number(f"table1.{stem}.sd", group),
+            ), (group, stem)
+            assert (moments.low, moments.high) == (
+                count(f"table1.{stem}.min", group),
+                count(f"table1.{stem}.max", group),
+            ), (group, stem)
+        assert g.screened_positive == count("table1.screened_positive.n", group) / n, group
+        assert g.alliance_min == count("table1.alliance.min", group), group
+        assert g.alliance_mean == number("table1.alliance.mean", group), group
+        assert g.change == number("aim2.change.mean", group), group
+    completed, analysed = count("cohort.completed_assessments"), count("cohort.analyzed")
+    assert (model.fates["unrated"], model.fates["analysed"]) == (completed - analysed, analysed)
+    assert model.registrants == sum(model.fates.values())
+    positives, complete = count("aim2.n", "screened_positive"), count("aim3.n", "screened_positive")
+    assert model.screened_sex_missing == (positives - complete) / positives
+    for field, key in (
+        ("followup_intercept", "aim3.intercept.b"),
+        ("followup_age", "aim3.age.b"),
+        ("followup_male", "aim3.sex_male.b"),
+        ("followup_time_in_care", "aim3.time_in_care.b"),
+        ("followup_baseline", "aim3.baseline_who5.b"),
+        ("followup_alliance", "aim3.alliance.b"),
+        ("followup_alliance_se", "aim3.alliance.se"),
+    ):
+        assert getattr(model, field) == number(key, "full model"), field
+    assert model.followup_cohen_d == number("aim2.change.cohen_d", "screened_positive")
+
+
+def test_the_typed_baseline_mean_is_the_one_the_paper_implies():
+    # 20.42 is not printed: it is aim 2's mean change over its percentage improvement
+    change = _printed("aim2.change.mean", "screened_positive")
+    percent = _printed("aim2.change.pct_improvement", "screened_positive")
+    baseline = PopulationModel().baseline_positive_mean_raw * WHO5_STEP
+    assert round(baseline, 2) == round(100 * float(change) / float(percent), 2)
+    # and within what the printed values allow, given their rounding
+    change, percent = parse_printed(change), parse_printed(percent)
+    assert 100 * change.low / percent.high <= baseline <= 100 * change.high / percent.low
+
+
+def test_changing_a_printed_value_changes_the_model(monkeypatch):
+    key = ("table1.age.mean", "therapy")
+    monkeypatch.setitem(printed_values(), key, "40.00")
+    assert PopulationModel().groups["therapy"].age.mean == 40.0
+    monkeypatch.setitem(printed_values(), key, "oops")
+    with pytest.raises(ValueError):
+        PopulationModel()
 
 
 # --- calibration ----------------------------------------------------------------
@@ -170,7 +257,7 @@ def test_bundled_data_are_calibrated_to_the_paper(bundled_cohort):
 def test_the_papers_aim_1_conclusions_hold_in_the_bundled_data(bundled_cohort):
     people = bundled_cohort.participants
     by_group = {g: people.loc[people["utilization"] == g, "alliance_score"] for g in
-                ("therapy", "coaching", "both")}  # fmt: skip
+                UTILIZATION_TYPES}  # fmt: skip
     ranks = people["alliance_score"].rank()
     mean_rank = ranks.groupby(people["utilization"].to_numpy()).mean()
     assert mean_rank.idxmax() == "coaching"  # coaching above therapy and both
@@ -186,7 +273,7 @@ def test_the_papers_aim_1_conclusions_hold_in_the_bundled_data(bundled_cohort):
 
 def _table2_alliance(plan: pd.DataFrame) -> tuple[float, float, int]:
     people = plan[
-        (plan["fate"] == "analysed") & (plan["who5_baseline"] <= 28) & plan["sex"].notna()
+        (plan["fate"] == "analysed") & (plan["who5_baseline"] <= WHO5_CUTOFF) & plan["sex"].notna()
     ]
     design = np.column_stack(
         [np.ones(len(people)), people["age"], people["sex"] == "male",

@@ -3,7 +3,8 @@
 The batched OLS, Kruskal-Wallis and rank-sum functions are checked against
 the R values of tests/r/reference_values.R on tests/fixtures/stats_cohort.csv
 (the same data and precision as the one-at-a-time statistics), and against
-the R-pinned one-at-a-time helpers on random data with ties.
+the R-pinned one-at-a-time helpers on random data with ties. The simulated
+follow-up WHO-5 is checked to come from the generator's own outcome model.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from helpers.design import WHO5_CUTOFF
 from helpers.stats.nonparametric import kruskal_wallis, wilcoxon_rank_sum
 from helpers.stats.regression import aim3_data
+from helpers.synthetic import PopulationModel, generate, outcome
 from helpers.whatif import simulate
 from locations import R_VALUES, STATS_COHORT
 
@@ -24,9 +27,12 @@ PRECISION = {"rel": 1e-9, "abs": 1e-12}
 TERMS = ["intercept", *simulate.AIM3_TERMS]
 
 
+POPULATION_SEED, POPULATION_SCALE = 7, 2
+
+
 @pytest.fixture(scope="module")
 def population():
-    return simulate.population(seed=7, scale=2)
+    return simulate.population(seed=POPULATION_SEED, scale=POPULATION_SCALE)
 
 
 def test_batched_ols_matches_lm():
@@ -150,3 +156,71 @@ def test_p_values_are_t_distributed():
     y = rng.normal(size=(2000, 30))
     b, se, df = simulate.ols_batch(x, y)
     assert stats.kstest(b[:, 1] / se[:, 1], stats.t(df).cdf).pvalue > 0.01
+
+
+# --- one outcome model for the generator and the simulation -------------------------
+
+
+def _se_mean(values: np.ndarray) -> float:
+    return values.std() / np.sqrt(len(values))
+
+
+def _se_sd(values: np.ndarray) -> float:
+    """Large-sample SE of the SD: :math:`\\sqrt{(m_4 - s^4) / (4 n s^2)}`."""
+    fourth = np.mean((values - values.mean()) ** 4)
+    return np.sqrt((fourth - values.var() ** 2) / (4 * len(values) * values.var()))
+
+
+def test_the_simulation_and_the_generator_share_one_outcome_model(population, monkeypatch):
+    model = population.model
+    effect = model.followup_alliance
+    # the same coefficient function: both call helpers.synthetic.outcome.coefficients
+    calls = []
+    coefficients = outcome.coefficients
+
+    def spy(model, alliance=None):
+        calls.append(alliance)
+        return coefficients(model, alliance)
+
+    monkeypatch.setattr(outcome, "coefficients", spy)
+    expected = simulate.expected_followup(population, effect)
+    registrants = round(PopulationModel().registrants * POPULATION_SCALE)
+    _, plan = generate(seed=POPULATION_SEED, registrants=registrants, mode="sample")
+    assert calls == [effect, None]  # the simulation's true effect, then the generator's own
+    np.testing.assert_array_equal(coefficients(model, effect), coefficients(model))
+
+    # the same people: the population's complete cases are the plan's
+    analysed = plan[plan["fate"] == "analysed"]
+    positive = analysed[analysed["who5_baseline"] <= WHO5_CUTOFF]
+    complete = positive[positive["sex"].notna()]
+    x = outcome.design(complete, complete["alliance_score"])
+    np.testing.assert_array_equal(x, population.aim3)
+    # the same group shifts on them: the simulation's expectation is the generator's function
+    utilization = complete["utilization"].to_numpy()
+    np.testing.assert_array_equal(expected, outcome.expected_followup(model, x, utilization))
+    predicted = outcome.linear_predictor(coefficients(model, effect), x)
+    shifts = outcome.group_shifts(model, utilization, x[:, outcome.BASELINE], predicted)
+    np.testing.assert_allclose(
+        expected - predicted, shifts[outcome.utilization_codes(utilization)], rtol=1e-12, atol=1e-9
+    )
+
+    # the same residual law: the generator's follow-up around its own expectation (every
+    # screened-positive person, as it draws them) against a large simulated draw around the
+    # simulation's, both standardised by the model's residual SD (rounding and clipping included)
+    generator_mean = outcome.expected_followup(
+        model,
+        outcome.design(positive, positive["alliance_score"]),
+        positive["utilization"].to_numpy(),
+    )
+    drawn = (positive["who5_followup"].to_numpy() - generator_mean) / model.followup_residual_sd
+    around = np.tile(expected, 30)
+    simulated = (
+        simulate.draw_followup(np.random.default_rng(1), model, around) - around
+    ) / model.followup_residual_sd
+    assert len(drawn) > 1500 and len(simulated) > 35_000
+    # equal mean and SD within Monte Carlo error (4 standard errors of the difference)
+    assert abs(drawn.mean() - simulated.mean()) < 4 * np.hypot(_se_mean(drawn), _se_mean(simulated))
+    assert abs(drawn.std() - simulated.std()) < 4 * np.hypot(_se_sd(drawn), _se_sd(simulated))
+    assert abs(simulated.std() - 1) < 0.05  # SD 18.3 points, plus the rounding to steps of 4
+    # and the same distribution: a two-sample Kolmogorov-Smirnov test does not reject at .01
+    assert stats.ks_2samp(drawn, simulated).pvalue > 0.01

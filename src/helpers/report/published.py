@@ -1,12 +1,15 @@
 """The paper's printed numbers, for side-by-side display (``data/published_values.csv``).
 
 Only comparison code uses this module (the cohort notebook's "does our cohort
-match the paper?" table, the replication report). The analysis itself never
-reads the published values, so it cannot be tuned to them.
+match the paper?" table, the replication report, the what-if notebook's
+design point) and the synthetic generator, which is calibrated to the paper.
+The analysis itself never reads the published values, so it cannot be tuned
+to them.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -15,7 +18,15 @@ import pandas as pd
 from helpers.paths import PUBLISHED_VALUES
 from helpers.report.verdicts import printed_number
 
-__all__ = ["data_banner", "load_published", "printed", "published_table1", "side_by_side"]
+__all__ = [
+    "data_banner",
+    "load_published",
+    "printed",
+    "printed_count",
+    "printed_values",
+    "published_table1",
+    "side_by_side",
+]
 
 
 def load_published(path: str | Path = PUBLISHED_VALUES) -> pd.DataFrame:
@@ -23,22 +34,44 @@ def load_published(path: str | Path = PUBLISHED_VALUES) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def printed(key: str, group: str, published: pd.DataFrame | None = None) -> float:
+@functools.cache
+def printed_values() -> dict[tuple[str, str], str]:
+    """Every printed value's text by ``(key, group)``, read once from the project's copy."""
+    table = load_published()
+    return dict(zip(zip(table["key"], table["group"], strict=True), table["reported"], strict=True))
+
+
+def printed(key: str, group: str = "all") -> float:
     """The number the paper prints for one claim (a bound such as ``<0.001`` gives 0.001).
 
     For prose and figures that name the paper's design (its sample sizes, its
-    estimates); the analysis itself never reads it.
+    estimates) and for the synthetic generator's calibration; the analysis
+    itself never reads it. ``"35.11"`` gives exactly the float ``35.11``.
 
     Examples
     --------
-    >>> printed("aim3.n", "screened_positive")
-    675.0
+    >>> printed("aim3.alliance.b", "full model")
+    2.04
     """
-    published = load_published() if published is None else published
-    row = published[(published["key"] == key) & (published["group"] == group)]
-    if len(row) != 1:
-        raise ValueError(f"published values: no printed value for {key} [{group}]")
-    return printed_number(row["reported"].iloc[0])
+    try:
+        text = printed_values()[key, group]
+    except KeyError:
+        raise ValueError(f"published values: no printed value for {key} [{group}]") from None
+    return printed_number(text)
+
+
+def printed_count(key: str, group: str = "all") -> int:
+    """A whole number the paper prints (a count, a minimum, a maximum), as an ``int``.
+
+    Examples
+    --------
+    >>> printed_count("cohort.analyzed")
+    3087
+    """
+    value = printed(key, group)
+    if not value.is_integer():
+        raise ValueError(f"{key} [{group}]: expected a whole number, the paper prints {value}")
+    return int(value)
 
 
 def published_table1() -> pd.DataFrame:

@@ -6,11 +6,13 @@ shows equal what the cohort derivation returns from the rendered raw data. A
 simulated study draws ``n`` people from that population with replacement and
 re-draws what the analysis tests:
 
-* **Aim 3.** Follow-up WHO-5 from the generator's own formula
-  (:class:`helpers.synthetic.PopulationModel`): the Table 2 linear predictor
-  with the alliance coefficient set to the *true effect*, the utilization
-  shifts that give each group its mean change, a right-skewed residual, and
-  rounding to the WHO-5's steps of 4 within 0-100. Every replicate is then
+* **Aim 3.** Follow-up WHO-5 from the generator's own outcome model
+  (:mod:`helpers.synthetic.outcome`, the functions the generator calls): the
+  Table 2 linear predictor with the alliance coefficient set to the *true
+  effect*, the utilization shifts that give each group its mean change, the
+  centred-gamma residual, and rounding to the WHO-5's steps of 4 within
+  0-100. Only the gamma variates are drawn here (float32, all replicates at
+  once); the law they go through is the generator's. Every replicate is then
   fitted by OLS, all replicates at once (:func:`ols_batch`): no Python loop
   over model fits.
 * **Aim 1.** Alliance scores keep their real link to utilization type and sex
@@ -43,12 +45,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from helpers.design import TABLE2_COVARIATES, TABLE2_FOCAL, WHO5_CUTOFF
-from helpers.synthetic import GROUPS, PopulationModel, generate
+from helpers.design import UTILIZATION_TYPES, WHO5_CUTOFF
+from helpers.synthetic import PopulationModel, generate, outcome
+from helpers.synthetic.model import REGISTRANTS
 
 __all__ = [
     "AIM3_TERMS",
     "Population",
+    "draw_followup",
+    "expected_followup",
     "kruskal_batch",
     "ols_batch",
     "parse_grid",
@@ -63,7 +68,7 @@ __all__ = [
 ]
 
 #: Table 2's predictors, in the order of the design matrix (after the intercept).
-AIM3_TERMS = (*TABLE2_COVARIATES, TABLE2_FOCAL)
+AIM3_TERMS = outcome.PREDICTORS
 _CHUNK_CELLS = 100_000  # replicates x people per chunk: small enough to stay in cache
 
 
@@ -75,7 +80,7 @@ class Population:
     ----------
     alliance, utilization, sex : numpy.ndarray
         Every analysed person: alliance score, utilization code (index into
-        :data:`helpers.synthetic.GROUPS`), sex code (0 female, 1 male, -1 missing).
+        :data:`helpers.design.UTILIZATION_TYPES`), sex code (0 female, 1 male, -1 missing).
     aim3 : numpy.ndarray
         Screened-positive complete cases, columns :data:`AIM3_TERMS`.
     aim3_utilization : numpy.ndarray
@@ -110,18 +115,19 @@ def population(
     if scale <= 0:
         raise ValueError(f"population: scale must be positive, got {scale}")
     model = model or PopulationModel()
-    _, plan = generate(seed=seed, registrants=round(6500 * scale), mode="sample", model=model)
+    registrants = round(REGISTRANTS * scale)
+    _, plan = generate(seed=seed, registrants=registrants, mode="sample", model=model)
     people = plan.loc[plan["fate"] == "analysed"].drop(columns="participant_id")
-    codes = {group: i for i, group in enumerate(GROUPS)}
+    codes = {group: i for i, group in enumerate(UTILIZATION_TYPES)}
     sex = people["sex"].map({"female": 0, "male": 1}).fillna(-1).to_numpy(dtype=np.int8)
     positive = (people["who5_baseline"] <= WHO5_CUTOFF).to_numpy() & (sex >= 0)
-    aim3 = people.assign(male=(sex == 1).astype(float)).loc[positive, list(AIM3_TERMS)]
+    complete = people.loc[positive]
     return Population(
         alliance=people["alliance_score"].to_numpy(dtype=float),
         utilization=people["utilization"].map(codes).to_numpy(dtype=np.int8),
         sex=sex,
-        aim3=aim3.to_numpy(dtype=float),
-        aim3_utilization=people.loc[positive, "utilization"].map(codes).to_numpy(dtype=np.int8),
+        aim3=outcome.design(complete, complete["alliance_score"].to_numpy()),
+        aim3_utilization=complete["utilization"].map(codes).to_numpy(dtype=np.int8),
         model=model,
     )
 
@@ -190,24 +196,30 @@ def ols_batch(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, int
     return b, se, df
 
 
-def _coefficients(model: PopulationModel, effect: float) -> np.ndarray:
-    return np.array(
-        [model.followup_age, model.followup_male, model.followup_time_in_care,
-         model.followup_baseline, effect]
-    )  # fmt: skip
+def expected_followup(population: Population, effect: float) -> np.ndarray:
+    """Each complete case's expected follow-up WHO-5 when the true alliance effect is ``effect``.
+
+    The generator's :func:`helpers.synthetic.outcome.expected_followup`:
+    Table 2's linear predictor plus the utilization shifts, computed over the
+    population's complete cases.
+    """
+    utilization = np.asarray(UTILIZATION_TYPES)[population.aim3_utilization]
+    return outcome.expected_followup(population.model, population.aim3, utilization, effect)
 
 
-def _group_shifts(population: Population, effect: float) -> np.ndarray:
-    """The generator's utilization shifts (each group keeps its mean change), on the population."""
-    model = population.model
-    predicted = model.followup_intercept + population.aim3 @ _coefficients(model, effect)
-    base = population.aim3[:, AIM3_TERMS.index("who5_baseline")]
-    shifts = np.zeros(len(GROUPS))
-    for code, group in enumerate(GROUPS):
-        rows = population.aim3_utilization == code
-        if rows.any():
-            shifts[code] = base[rows].mean() + model.groups[group].change - predicted[rows].mean()
-    return shifts
+def draw_followup(
+    rng: np.random.Generator, model: PopulationModel, expected: np.ndarray
+) -> np.ndarray:
+    """Follow-up WHO-5 totals around ``expected`` (any shape), one draw per value.
+
+    The generator's residual law (:func:`helpers.synthetic.outcome.centred_gamma`)
+    on float32 gamma variates drawn in one call, and its rounding to WHO-5 steps
+    (:func:`helpers.synthetic.outcome.to_who5_steps`).
+    """
+    shape = model.followup_residual_skew
+    draws = rng.standard_gamma(shape, expected.shape, dtype=np.float32)
+    residual = outcome.centred_gamma(draws, shape, model.followup_residual_sd)
+    return outcome.to_who5_steps(expected + residual)
 
 
 def _chunks(replicates: int, n: int) -> list[int]:
@@ -240,23 +252,14 @@ def simulate_aim3(
         raise ValueError(f"simulate_aim3: n must exceed {len(AIM3_TERMS) + 1}, got {n}")
     if replicates < 1:
         raise ValueError(f"simulate_aim3: replicates must be at least 1, got {replicates}")
-    model = population.model
     rng = np.random.default_rng(seed)
     # each person's expected follow-up: the Table 2 predictor plus their group's shift
-    expected_raw = (
-        model.followup_intercept
-        + population.aim3 @ _coefficients(model, effect)
-        + _group_shifts(population, effect)[population.aim3_utilization]
-    ) / 4
-    shape, spread = model.followup_residual_skew, model.followup_residual_sd / 4
+    expected = expected_followup(population, effect)
     parts = []
     for size in _chunks(replicates, n):
         rows = rng.integers(0, len(population.aim3), size=(size, n))
         x = population.aim3[rows]
-        # the generator's centred-gamma residual, on the WHO-5 raw scale (total / 4)
-        residual = rng.standard_gamma(shape, (size, n), dtype=np.float32) - shape
-        raw = expected_raw[rows] + residual * (spread / np.sqrt(shape))
-        y = np.clip(np.round(raw), 0, 25) * 4
+        y = draw_followup(rng, population.model, expected[rows])
         b, se, df = ols_batch(x, y)
         t = b[:, -1] / se[:, -1]
         parts.append(np.column_stack([b[:, -1], se[:, -1], 2 * stats.t.sf(np.abs(t), df)]))
@@ -358,7 +361,7 @@ def simulate_aim1(
         others = rng.integers(0, size, size=(count, n))
         keep = rng.random((count, n)) < effect
         alliance = np.where(keep, population.alliance[people], population.alliance[others])
-        h, p_h = kruskal_batch(alliance, population.utilization[people], len(GROUPS))
+        h, p_h = kruskal_batch(alliance, population.utilization[people], len(UTILIZATION_TYPES))
         # the sex test: a study's people with sex recorded, drawn from those of the population
         chosen = known[rng.integers(0, len(known), size=(count, n_sex))]
         substitutes = known[rng.integers(0, len(known), size=(count, n_sex))]

@@ -1,0 +1,303 @@
+"""The person plan: one row per registrant with fate and every value the cohort derives.
+
+:func:`plan_people` draws, per utilization type and in a fixed order, sex,
+country, age, sessions, time in care, follow-up period, baseline WHO-5 and the
+alliance rate; in matched mode the analysed cohort's counts, means and bounds
+are exact (:mod:`helpers.synthetic.matched`). Alliance item responses and the
+follow-up WHO-5 need the session structure and are drawn when the plan is
+rendered (:mod:`helpers.synthetic.responses`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from helpers.design import MIN_FOLLOWUP_DAYS, UTILIZATION_TYPES, WHO5_CUTOFF, WHO5_MAX, WHO5_STEP
+from helpers.synthetic.matched import integers_with_mean, scale_to_sd, standardize
+from helpers.synthetic.model import (
+    FATES,
+    MODES,
+    NON_US_COUNTRIES,
+    GroupModel,
+    Moments,
+    PopulationModel,
+)
+
+__all__ = ["exact_counts", "plan_people"]
+
+# ---------------------------------------------------------------------------
+# Small numeric tools
+# ---------------------------------------------------------------------------
+
+
+def exact_counts(total: int, shares: np.ndarray) -> np.ndarray:
+    """Split ``total`` by ``shares`` into integers (largest remainder)."""
+    shares = np.asarray(shares, dtype=float) / np.sum(shares)
+    raw = shares * total
+    counts = np.floor(raw).astype(int)
+    leftover = total - counts.sum()
+    order = np.argsort(-(raw - counts), kind="stable")
+    counts[order[:leftover]] += 1
+    return counts
+
+
+def _categories(rng, n: int, labels, shares, matched: bool) -> np.ndarray:
+    """``n`` labels: exactly in proportion to ``shares`` (shuffled) when matched, else drawn."""
+    shares = np.asarray(shares, dtype=float)
+    if matched:
+        values = np.repeat(np.asarray(labels, dtype=object), exact_counts(n, shares))
+        return rng.permutation(values)
+    return rng.choice(np.asarray(labels, dtype=object), size=n, p=shares / shares.sum())
+
+
+def _gamma(rng, n: int, mean: float, sd: float) -> np.ndarray:
+    """``n`` gamma draws with the given mean and SD."""
+    shape = (mean / sd) ** 2
+    return rng.gamma(shape, sd**2 / mean, size=n)
+
+
+def _maxent_on(support: np.ndarray, mean: float, sd: float | None = None) -> np.ndarray:
+    """Maximum-entropy probabilities on ``support`` with the given mean (and SD).
+
+    The exponential family :math:`p_k \\propto \\exp(\\theta_1 k + \\theta_2 k^2)`;
+    with no SD, :math:`\\theta_2 = 0`.
+    """
+    scaled = (support - support.mean()) / max(np.ptp(support), 1)
+
+    def probabilities(theta):
+        logits = theta[0] * scaled + theta[1] * scaled**2
+        weights = np.exp(logits - logits.max())
+        return weights / weights.sum()
+
+    def moments(theta):
+        probs = probabilities(theta)
+        mu = probs @ support
+        gaps = [mu - mean]
+        if sd is not None:
+            gaps.append(np.sqrt(probs @ (support - mu) ** 2) - sd)
+        return gaps
+
+    start = np.zeros(2)
+    if sd is None:
+        solution = optimize.brentq(lambda a: moments([a, 0.0])[0], -50, 50)
+        return probabilities([solution, 0.0])
+    solution = optimize.root(moments, start, method="hybr")
+    if not solution.success:
+        raise ValueError(
+            f"no distribution on {support.min()}-{support.max()} has mean {mean}, sd {sd}"
+        )
+    return probabilities(solution.x)
+
+
+# ---------------------------------------------------------------------------
+# The person plan
+# ---------------------------------------------------------------------------
+
+
+def plan_people(model: PopulationModel, rng: np.random.Generator, mode: str) -> pd.DataFrame:
+    """Draw one row per registrant: fate and every variable the cohort derives.
+
+    Parameters
+    ----------
+    model : PopulationModel
+        The population; ``model.registrants`` rows are drawn.
+    rng : numpy.random.Generator
+        The only source of randomness.
+    mode : {"sample", "matched"}
+        ``matched`` adjusts the analysed cohort to the published statistics.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per registrant with ``fate``, ``utilization``, ``sex``,
+        ``country``, ``age``, ``n_sessions``, ``time_in_care_days``,
+        ``gap_before``, ``gap_after`` (days from baseline to the first
+        session and from the last session to follow-up), ``who5_baseline``,
+        ``who5_followup`` and ``lambda`` (the alliance rate); alliance item
+        responses are drawn when events are rendered.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode: expected one of {', '.join(MODES)}, got {mode!r}")
+    matched = mode == "matched"
+    n = model.registrants
+    fate_counts = np.array([model.fates[f] for f in FATES], dtype=float)
+    fate = _categories(rng, n, FATES, fate_counts, True)  # the flow is exact in both modes
+    plan = pd.DataFrame({"fate": fate})
+    plan["utilization"] = None
+    for fates in (["analysed"], [f for f in FATES if f != "analysed"]):
+        rows = np.flatnonzero(plan["fate"].isin(fates).to_numpy())
+        shares = [model.groups[g].share for g in UTILIZATION_TYPES]
+        plan.loc[rows, "utilization"] = _categories(
+            rng, len(rows), UTILIZATION_TYPES, shares, matched and fates == ["analysed"]
+        )
+    columns = {
+        name: np.zeros(n, dtype=dtype)
+        for name, dtype in (
+            ("age", np.int64),
+            ("n_sessions", np.int64),
+            ("time_in_care_days", np.int64),
+            ("followup_days", np.int64),
+            ("who5_baseline", np.int64),
+            ("who5_followup", np.int64),
+            ("lambda", float),
+        )
+    }
+    sex = np.empty(n, dtype=object)
+    country = np.empty(n, dtype=object)
+    analysed = plan["fate"].to_numpy() == "analysed"
+    missing_positive = _missing_sex_among_positives(model, plan, analysed)
+    for group in UTILIZATION_TYPES:
+        g = model.groups[group]
+        for is_analysed in (True, False):
+            rows = np.flatnonzero(
+                (plan["utilization"].to_numpy() == group) & (analysed == is_analysed)
+            )
+            exact = matched and is_analysed
+            m = len(rows)
+            if m == 0:
+                continue
+            sex[rows] = _categories(rng, m, ("female", "male", None), g.sex, exact)
+            country_group = _categories(rng, m, ("US", "non_us", None), g.country, exact)
+            codes = rng.choice(list(NON_US_COUNTRIES), size=m, p=_normalized(NON_US_COUNTRIES))
+            country[rows] = np.where(country_group == "non_us", codes, country_group)
+            age = rng.normal(g.age.mean, g.age.sd, m)
+            if exact:
+                age = standardize(age, g.age.mean, g.age.sd)
+            columns["age"][rows] = integers_with_mean(rng, age, g.age, exact)
+            sessions = _draw_sessions(rng, g.sessions, m)
+            if exact:
+                sessions = standardize(sessions, g.sessions.mean, g.sessions.sd)
+            columns["n_sessions"][rows] = integers_with_mean(rng, sessions, g.sessions, exact)
+            care = _draw_care(rng, g, columns["n_sessions"][rows], exact)
+            columns["time_in_care_days"][rows] = care
+            columns["followup_days"][rows] = _draw_followup(rng, g, care, exact)
+            if exact:
+                positive = _positives_with_sex_missing(
+                    rng, sex[rows], missing_positive[group], g.screened_positive
+                )
+            else:
+                positive = rng.random(m) < g.screened_positive
+            columns["who5_baseline"][rows] = _draw_baseline(rng, model, positive)
+            log_rate = g.alliance_log_rate + rng.normal(0, g.alliance_sd_log_rate, m)
+            log_rate += model.alliance_low_shift * (rng.random(m) < g.alliance_low_share)
+            log_rate += np.where(sex[rows] == "female", model.alliance_female_shift, 0.0)
+            log_rate += np.where(sex[rows] == "male", model.alliance_male_shift, 0.0)
+            ceiling = rng.random(m) < g.alliance_ceiling_share
+            columns["lambda"][rows] = np.where(ceiling, 0.0, np.exp(log_rate))
+    plan = plan.assign(sex=sex, country=country, **columns)
+    plan["gap_before"], plan["gap_after"] = _split_gaps(
+        rng, plan["followup_days"].to_numpy() - plan["time_in_care_days"].to_numpy()
+    )
+    return plan
+
+
+def _missing_sex_among_positives(model, plan, analysed) -> dict[str, int]:
+    """Per group, how many screened-positive people have sex missing (matched mode).
+
+    Sex missing is what keeps a screened-positive person out of aim 3's
+    complete cases (675 of 835 in the paper), so matched data fix the total.
+    """
+    sizes = plan.loc[analysed, "utilization"].value_counts()
+    positives = {
+        g: round(model.groups[g].screened_positive * sizes.get(g, 0)) for g in UTILIZATION_TYPES
+    }
+    expected = np.array([positives[g] * model.groups[g].sex[2] for g in UTILIZATION_TYPES])
+    total = round(model.screened_sex_missing * sum(positives.values()))
+    return dict(zip(UTILIZATION_TYPES, exact_counts(total, expected + 1e-12).tolist(), strict=True))
+
+
+def _positives_with_sex_missing(rng, sex, missing_count: int, share: float) -> np.ndarray:
+    """Exactly round(share * n) positives, ``missing_count`` of them with sex missing."""
+    n = len(sex)
+    wanted = int(exact_counts(n, np.array([share, 1 - share]))[0])
+    unknown = np.flatnonzero(pd.isna(sex))
+    known = np.flatnonzero(~pd.isna(sex))
+    missing_count = min(missing_count, len(unknown), wanted)
+    chosen = np.concatenate(
+        [
+            rng.choice(unknown, size=missing_count, replace=False),
+            rng.choice(known, size=min(wanted - missing_count, len(known)), replace=False),
+        ]
+    )
+    positive = np.zeros(n, dtype=bool)
+    positive[chosen] = True
+    return positive
+
+
+def _normalized(weights: dict[str, float]) -> np.ndarray:
+    """The weights as probabilities, in the dict's order."""
+    values = np.array(list(weights.values()), dtype=float)
+    return values / values.sum()
+
+
+def _draw_sessions(rng, moments: Moments, m: int) -> np.ndarray:
+    """``low`` plus a negative binomial with the target mean and SD."""
+    excess_mean = moments.mean - moments.low
+    variance = moments.sd**2
+    successes = excess_mean**2 / (variance - excess_mean)
+    draws = moments.low + rng.negative_binomial(successes, successes / (successes + excess_mean), m)
+    return np.minimum(draws, moments.high).astype(float)
+
+
+def _draw_care(rng, g: GroupModel, sessions: np.ndarray, exact: bool) -> np.ndarray:
+    """Days from first to last session: 0 for one session, gamma-distributed otherwise."""
+    several = sessions > 1
+    share = max(several.mean(), 1e-9)
+    mean = g.time_in_care.mean / share
+    second = (g.time_in_care.sd**2 + g.time_in_care.mean**2) / share
+    sd = np.sqrt(max(second - mean**2, 1.0))
+    care = np.zeros(len(sessions))
+    care[several] = np.maximum(_gamma(rng, int(several.sum()), mean, sd), 1)
+    high = g.time_in_care.high
+    values = np.clip(np.round(care), 0, high).astype(np.int64)
+    if exact and several.sum() > 2:  # the zeros are fixed, so the others carry the whole mean
+        target = Moments(g.time_in_care.mean * len(care) / several.sum(), sd, 1, high)
+        values[several] = integers_with_mean(rng, care[several], target, True)
+    values[~several] = 0
+    return values
+
+
+def _draw_followup(rng, g: GroupModel, care: np.ndarray, exact: bool) -> np.ndarray:
+    """Follow-up period = time in care + gaps before and after care, at least the minimum."""
+    gap_mean = max(g.followup_days.mean - g.time_in_care.mean, 1.0)
+    gap_sd = np.sqrt(max(g.followup_days.sd**2 - g.time_in_care.sd**2, 1.0))
+    gap = _gamma(rng, len(care), gap_mean, gap_sd)
+    if exact and len(care) > 2:
+        gap = scale_to_sd(care, gap, g.followup_days.sd)
+    days = np.maximum(care + gap, np.maximum(care, g.followup_days.low))
+    if not exact:
+        return np.clip(np.round(days), MIN_FOLLOWUP_DAYS, g.followup_days.high).astype(np.int64)
+    values = integers_with_mean(rng, days, g.followup_days, True)
+    short = values < np.maximum(care, MIN_FOLLOWUP_DAYS)
+    values[short] = np.maximum(care[short], MIN_FOLLOWUP_DAYS)
+    low = int(g.followup_days.low)
+    fits = np.flatnonzero(care <= low)  # someone whose care fits in the shortest period
+    if values.min() > low and len(fits):
+        values[fits[np.argmin(values[fits])]] = low
+    return values
+
+
+def _draw_baseline(rng, model: PopulationModel, positive: np.ndarray) -> np.ndarray:
+    """Baseline WHO-5 totals: maximum-entropy draws on the raw 0-25 scale.
+
+    Screened-positive people score at or below the cut-off, the others above it.
+    """
+    raw = np.empty(len(positive), dtype=np.int64)
+    cutoff = WHO5_CUTOFF // WHO5_STEP  # the highest screened-positive raw score (7)
+    low = np.arange(0, cutoff + 1)
+    high = np.arange(cutoff + 1, WHO5_MAX // WHO5_STEP + 1)
+    probs = _maxent_on(low, model.baseline_positive_mean_raw, model.baseline_positive_sd_raw)
+    raw[positive] = rng.choice(low, size=int(positive.sum()), p=probs)
+    raw[~positive] = rng.choice(
+        high, size=int((~positive).sum()), p=_maxent_on(high, model.baseline_negative_mean_raw)
+    )
+    return raw * WHO5_STEP
+
+
+def _split_gaps(rng, gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Split the days outside care into before the first and after the last session."""
+    gap = np.maximum(gap, 0)
+    before = np.floor(gap * rng.beta(1.0, 5.0, len(gap))).astype(np.int64)
+    return before, (gap - before).astype(np.int64)
