@@ -24,7 +24,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import statsmodels.api as sm  # noqa: E402
 
-from helpers.whatif import simulate  # noqa: E402
+from helpers.whatif import batch, simulate  # noqa: E402
 
 
 def vectorized_rate(population, n: int, replicates: int, repeats: int = 3) -> float:
@@ -48,7 +48,7 @@ def statsmodels_rate(population, n: int, replicates: int) -> tuple[float, float]
         sm.OLS(y[i], sm.add_constant(x[i], has_constant="add")).fit() for i in range(replicates)
     ]
     elapsed = time.perf_counter() - start
-    b, _, _ = simulate.ols_batch(x, y)
+    b, _, _ = batch.ols_batch(x, y)
     difference = max(float(np.max(np.abs(f.params - b[i]))) for i, f in enumerate(fitted))
     return replicates / elapsed, difference
 

@@ -25,8 +25,9 @@ The map
 :mod:`helpers.data`
     Raw data to analysis cohort.
 
-    - :mod:`~helpers.data.rawdata`: read a raw data directory, enforce every rule of
-      ``docs/raw-data-contract.md``;
+    - :mod:`~helpers.data.contract`: the raw data contract as data (tables, columns,
+      rules), ``docs/raw-data-contract.md`` for the code;
+    - :mod:`~helpers.data.rawdata`: read a raw data directory, stop at the first broken rule;
     - :mod:`~helpers.data.scoring`: WHO-5 totals, alliance scores, Cronbach's alpha,
       clinical flags;
     - :mod:`~helpers.data.cohort`: :func:`~helpers.data.cohort.derive_cohort` applies
@@ -44,7 +45,8 @@ The map
 :mod:`helpers.synthetic`
     SYNTHETIC raw data calibrated to the paper (``make data``).
 :mod:`helpers.whatif`
-    :mod:`~helpers.whatif.simulate` (power, type S and M errors) and
+    :mod:`~helpers.whatif.simulate` (power, type S and M errors), :mod:`~helpers.whatif.batch`
+    (the statistics of many simulated data sets at once) and
     :mod:`~helpers.whatif.multiverse` (robustness to analysis choices).
 :mod:`helpers.pipeline`
     :mod:`~helpers.pipeline.run` (``make replicate``, ``make whatif``),

@@ -1,6 +1,6 @@
 """docs/raw-data-contract.md lists every rule the loader enforces and every cohort parameter.
 
-The rules come from the code (``helpers.data.rawdata.contract_rules``), so a
+The rules come from the code (``helpers.data.contract.contract_rules``), so a
 rule added to the loader without a line in the document fails here. A rule is
 documented when a line of its table's section (the ``## <table>`` heading up
 to the next heading) names the column and quotes the rule's words verbatim;
@@ -16,7 +16,7 @@ import re
 import pytest
 
 from helpers.data.cohort import derive_cohort
-from helpers.data.rawdata import TABLES, contract_rules
+from helpers.data.contract import TABLES, contract_rules
 from helpers.paths import DOCS
 
 CONTRACT_DOC = DOCS / "raw-data-contract.md"

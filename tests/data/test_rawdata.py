@@ -13,7 +13,8 @@ import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-from helpers.data.rawdata import TABLES, WHO5_ITEMS, RawDataError, contract_rules, load_raw
+from helpers.data.contract import TABLES, WHO5_ITEMS, contract_rules
+from helpers.data.rawdata import RawDataError, load_raw
 
 
 def set_cells(column: str, values: dict[int, str]):

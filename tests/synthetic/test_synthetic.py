@@ -16,7 +16,8 @@ from scipy import stats
 
 from calibration import calibration_table
 from helpers.data.cohort import derive_cohort
-from helpers.data.rawdata import TABLES, load_raw
+from helpers.data.contract import TABLES
+from helpers.data.rawdata import load_raw
 from helpers.design import UTILIZATION_TYPES, WHO5_CUTOFF, WHO5_STEP
 from helpers.paths import PUBLISHED_VALUES, SYNTHETIC_DATA
 from helpers.report.published import printed_values

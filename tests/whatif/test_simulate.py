@@ -1,10 +1,7 @@
-"""Vectorized simulation: batched statistics pinned to R, error rates, power, sweeps.
+"""Vectorized simulation of the study: error rates, power, sweeps, one outcome model.
 
-The batched OLS, Kruskal-Wallis and rank-sum functions are checked against
-the R values of tests/r/reference_values.R on tests/fixtures/stats_cohort.csv
-(the same data and precision as the one-at-a-time statistics), and against
-the R-pinned one-at-a-time helpers on random data with ties. The simulated
-follow-up WHO-5 is checked to come from the generator's own outcome model.
+The simulated follow-up WHO-5 is checked to come from the generator's own
+outcome model; the batched statistics are tested in test_batch.py.
 """
 
 from __future__ import annotations
@@ -15,8 +12,6 @@ import pytest
 from scipy import stats
 
 from helpers.design import WHO5_CUTOFF
-from helpers.stats.nonparametric import kruskal_wallis, wilcoxon_rank_sum
-from helpers.stats.regression import aim3_data
 from helpers.synthetic import PopulationModel, generate, outcome
 from helpers.whatif import simulate
 from locations import R_VALUES, STATS_COHORT
@@ -33,44 +28,6 @@ POPULATION_SEED, POPULATION_SCALE = 7, 2
 @pytest.fixture(scope="module")
 def population():
     return simulate.population(seed=POPULATION_SEED, scale=POPULATION_SCALE)
-
-
-def test_batched_ols_matches_lm():
-    data = aim3_data(COHORT)
-    x = data[list(simulate.AIM3_TERMS)].to_numpy(float)[None]
-    b, se, df = simulate.ols_batch(np.repeat(x, 3, axis=0), np.repeat(
-        data["who5_followup"].to_numpy(float)[None], 3, axis=0))  # fmt: skip
-    assert df == R["aim3_n"] - 6
-    for j, term in enumerate(TERMS):
-        assert b[:, j] == pytest.approx(R[f"aim3_{term}_b"], **PRECISION), term
-        assert se[:, j] == pytest.approx(R[f"aim3_{term}_se"], **PRECISION), term
-
-
-def test_batched_rank_tests_match_kruskal_test_and_wilcox_test():
-    alliance = COHORT["alliance_score"].to_numpy(float)[None]
-    codes = COHORT["utilization"].map({"therapy": 0, "coaching": 1, "both": 2}).to_numpy()[None]
-    h, p = simulate.kruskal_batch(alliance, codes, 3)
-    assert h[0] == pytest.approx(R["aim1_kruskal_H"], **PRECISION)
-    assert p[0] == pytest.approx(R["aim1_kruskal_p"], **PRECISION)
-    known = COHORT["sex"].isin(["female", "male"]).to_numpy()
-    w, p = simulate.wilcoxon_batch(
-        alliance[:, known], (COHORT["sex"][known] == "female").to_numpy()[None]
-    )
-    assert w[0] == pytest.approx(R["aim1_sex_W"], **PRECISION)
-    assert p[0] == pytest.approx(R["aim1_sex_p"], **PRECISION)
-
-
-def test_batched_rank_tests_agree_row_by_row_with_ties():
-    rng = np.random.default_rng(3)
-    values = rng.integers(1, 9, size=(20, 60)) / 2  # heavy ties, like alliance scores
-    groups = rng.integers(0, 3, size=(20, 60))
-    h, p = simulate.kruskal_batch(values, groups, 3)
-    w, p_w = simulate.wilcoxon_batch(values, groups == 0)
-    for row in range(20):
-        one = kruskal_wallis(values[row], groups[row].astype(str))
-        assert (h[row], p[row]) == pytest.approx((one["H"], one["p"]), **PRECISION)
-        pair = wilcoxon_rank_sum(values[row][groups[row] == 0], values[row][groups[row] != 0])
-        assert (w[row], p_w[row]) == pytest.approx((pair["W"], pair["p"]), **PRECISION)
 
 
 def test_no_effect_gives_the_nominal_error_rate(population):
@@ -140,22 +97,12 @@ def test_the_dask_path_on_a_local_cluster(population):
         (lambda p: simulate.simulate_aim3(p, 100, 1.0, 0, 1), "replicates"),
         (lambda p: simulate.simulate_aim1(p, 100, 1.5, 10, 1), r"share in \[0, 1\]"),
         (lambda p: simulate.sweep(simulate.simulate_aim3, p, [], 1), "grid is empty"),
-        (lambda p: simulate.ols_batch(np.zeros((2, 3)), np.zeros((2, 3))), "need x"),
-        (lambda p: simulate.ols_batch(np.zeros((1, 3, 3)), np.zeros((1, 3))), "cannot fit"),
         (lambda p: simulate.population(scale=0), "scale must be positive"),
     ],
 )
 def test_bad_input_is_refused(population, call, message):
     with pytest.raises(ValueError, match=message):
         call(population)
-
-
-def test_p_values_are_t_distributed():
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(2000, 30, 2))
-    y = rng.normal(size=(2000, 30))
-    b, se, df = simulate.ols_batch(x, y)
-    assert stats.kstest(b[:, 1] / se[:, 1], stats.t(df).cdf).pvalue > 0.01
 
 
 # --- one outcome model for the generator and the simulation -------------------------

@@ -1,7 +1,9 @@
 """Raw data to analysis cohort: load and validate, score the instruments, derive the cohort.
 
+- :mod:`helpers.data.contract`: the raw data contract (``docs/raw-data-contract.md``) as
+  data and pandera checks;
 - :mod:`helpers.data.rawdata`: read a raw data directory and enforce every rule of the
-  raw data contract (``docs/raw-data-contract.md``);
+  contract, stopping at the first broken one;
 - :mod:`helpers.data.scoring`: WHO-5 totals, alliance scores, Cronbach's alpha, clinical flags;
 - :mod:`helpers.data.cohort`: the eligibility flow and one row per analysed person.
 """

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from helpers._columns import isin
-from helpers.data.rawdata import WAI_ITEMS, WHO5_ITEMS, RawData
+from helpers.data.contract import WAI_ITEMS, WHO5_ITEMS
+from helpers.data.rawdata import RawData
 from helpers.data.scoring import (
     alliance_scores,
     clinical_improvement,

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pingouin as pg
 
-from helpers.data.rawdata import WAI_ITEMS, WHO5_ITEMS  # the contract names the item columns
+from helpers.data.contract import WAI_ITEMS, WHO5_ITEMS  # the contract names the item columns
 from helpers.design import IMPROVEMENT_POINTS, WHO5_CUTOFF
 
 __all__ = [

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.data.rawdata import TABLES, WHO5_ITEMS
+from helpers.data.contract import TABLES, WHO5_ITEMS
 from helpers.design import MIN_AGE, MIN_FOLLOWUP_DAYS, WHO5_MAX, WHO5_STEP
 from helpers.synthetic.model import PopulationModel
 from helpers.synthetic.responses import alliance_by_person, draw_ratings, followup_who5
