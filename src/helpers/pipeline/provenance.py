@@ -32,9 +32,18 @@ __all__ = [
 
 #: The packages whose versions shape the results.
 PACKAGES = (
-    "numpy", "scipy", "pandas", "pyarrow", "pandera", "pingouin", "statsmodels",
-    "matplotlib", "seaborn", "papermill", "nbconvert",
-)  # fmt: skip
+    "numpy",
+    "scipy",
+    "pandas",
+    "pyarrow",
+    "pandera",
+    "pingouin",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+)
 
 
 def package_versions() -> dict[str, str]:

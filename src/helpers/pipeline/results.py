@@ -99,10 +99,12 @@ def assemble(output_dir: str | Path) -> Path:
     if not parts:
         raise ValueError(f"{directory}: no estimates to assemble; run the notebooks first")
     frame = pd.concat(
-        [pd.read_csv(p, dtype={"key": str, "group": str, "note": str}, keep_default_na=False)
-         for p in parts],
+        [
+            pd.read_csv(p, dtype={"key": str, "group": str, "note": str}, keep_default_na=False)
+            for p in parts
+        ],
         ignore_index=True,
-    )  # fmt: skip
+    )
     duplicated = frame.duplicated(["key", "group"], keep=False)
     if duplicated.any():
         first = frame[duplicated].iloc[0]

@@ -144,9 +144,13 @@ def _intervals(estimate, low, high, labels, row_height: float):
     figure, axis = plt.subplots(figsize=(6.5, row_height * len(labels) + 1.2))
     positions = list(range(len(labels)))[::-1]
     axis.errorbar(
-        estimate, positions, xerr=[estimate - low, high - estimate],
-        fmt="o", color="#4c72b0", capsize=4,
-    )  # fmt: skip
+        estimate,
+        positions,
+        xerr=[estimate - low, high - estimate],
+        fmt="o",
+        color="#4c72b0",
+        capsize=4,
+    )
     axis.set_yticks(positions, labels)
     axis.axvline(0, color="grey", linewidth=0.8)
     return figure, axis
@@ -235,13 +239,25 @@ def power_curves(
     """
     figure, axis = plt.subplots(figsize=(6.4, 4))
     for effect, group in table.groupby("effect", sort=True):
-        axis.errorbar(group["n"], group["power"], yerr=1.96 * group["power_se"], marker="o",
-                      markersize=4, capsize=2, label=f"{effect:g}")  # fmt: skip
+        axis.errorbar(
+            group["n"],
+            group["power"],
+            yerr=1.96 * group["power_se"],
+            marker="o",
+            markersize=4,
+            capsize=2,
+            label=f"{effect:g}",
+        )
     axis.axhline(target, color="grey", linestyle="--", linewidth=1)
     if paper is not None:
         axis.axvline(paper[0], color="black", linewidth=1)
-        axis.annotate(f"paper: n = {paper[0]:g}", (paper[0], 0.03), xytext=(4, 0),
-                      textcoords="offset points", fontsize=8)  # fmt: skip
+        axis.annotate(
+            f"paper: n = {paper[0]:g}",
+            (paper[0], 0.03),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=8,
+        )
     axis.set(xlabel="sample size (n)", ylabel="power", ylim=(0, 1.02), title=title)
     axis.legend(title=effect_label, fontsize=8, title_fontsize=8, loc="lower right")
     figure.tight_layout()
@@ -254,8 +270,9 @@ def type_m_curves(table: pd.DataFrame, title: str):
     for effect, group in table.groupby("effect", sort=True):
         axis.plot(group["n"], group["type_m"], marker="o", markersize=4, label=f"{effect:g}")
     axis.axhline(1, color="grey", linestyle="--", linewidth=1)
-    axis.set(xlabel="sample size (n)", ylabel="mean |estimate| / truth, if significant",
-             title=title)  # fmt: skip
+    axis.set(
+        xlabel="sample size (n)", ylabel="mean |estimate| / truth, if significant", title=title
+    )
     axis.legend(title="true effect", fontsize=8, title_fontsize=8)
     figure.tight_layout()
     return figure
@@ -269,8 +286,14 @@ def multiverse_agreement(agreement: pd.DataFrame):
     colours = ["#2da44e" if paper else "#cf222e" for paper in ordered["paper's specification"]]
     axis.barh(ordered["conclusion"], ordered["agree"], color=colours)
     for y, agree in enumerate(ordered["agree"]):
-        axis.annotate(f"{agree}/{total}", (agree, y), xytext=(3, 0), textcoords="offset points",
-                      va="center", fontsize=8)  # fmt: skip
+        axis.annotate(
+            f"{agree}/{total}",
+            (agree, y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
     axis.set(xlim=(0, total * 1.12), xlabel="specifications that agree")
     axis.set_title("green: the paper's own specification agrees; red: it does not", fontsize=9)
     figure.tight_layout()

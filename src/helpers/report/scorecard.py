@@ -335,9 +335,11 @@ def display_table(card: pd.DataFrame, link: bool = True) -> str:
         decimals = parse_printed(row.printed).decimals
         notebook = html.escape(row.notebook)
         source = f'<a href="{notebook}.html">{notebook}</a>' if link and notebook else notebook
-        tolerance = "" if row.tolerance is None or pd.isna(row.tolerance) else (
-            "&plusmn;" + _shown(row.tolerance, decimals)
-        )  # fmt: skip
+        tolerance = (
+            ""
+            if row.tolerance is None or pd.isna(row.tolerance)
+            else ("&plusmn;" + _shown(row.tolerance, decimals))
+        )
         cells = [
             f"<code>{html.escape(row.key)}</code>",
             html.escape(row.group),
@@ -354,8 +356,16 @@ def display_table(card: pd.DataFrame, link: bool = True) -> str:
             for i, cell in enumerate(cells)
         ]
         rows.append("<tr>" + "".join(aligned) + "</tr>")
-    header = ("claim", "group", "printed", "replicated", "difference", "tolerance", "verdict",
-              "notebook")  # fmt: skip
+    header = (
+        "claim",
+        "group",
+        "printed",
+        "replicated",
+        "difference",
+        "tolerance",
+        "verdict",
+        "notebook",
+    )
     head = "".join(
         f'<th style="text-align:{"left" if i in _LEFT else "right"}">{name}</th>'
         for i, name in enumerate(header)

@@ -28,11 +28,15 @@ def _rows_for(frame: pd.DataFrame, group: str) -> list[tuple[str, str, float]]:
     ]
     for level in ("female", "male"):
         count = int((frame["sex"] == level).sum())
-        rows += [(f"table1.sex.{level}.n", group, count),
-                 (f"table1.sex.{level}.pct", group, 100 * count / n)]  # fmt: skip
+        rows += [
+            (f"table1.sex.{level}.n", group, count),
+            (f"table1.sex.{level}.pct", group, 100 * count / n),
+        ]
     missing = int(frame["sex"].isna().sum())
-    rows += [("table1.sex.missing.n", group, missing),
-             ("table1.sex.missing.pct", group, 100 * missing / n)]  # fmt: skip
+    rows += [
+        ("table1.sex.missing.n", group, missing),
+        ("table1.sex.missing.pct", group, 100 * missing / n),
+    ]
     known = int(frame["country_group"].notna().sum())
     for level in ("us", "non_us"):
         count = int((frame["country_group"] == level).sum())
@@ -49,8 +53,10 @@ def _rows_for(frame: pd.DataFrame, group: str) -> list[tuple[str, str, float]]:
             (f"table1.{stem}.max", group, values.max()),
         ]
     positive = int(frame["screened_positive"].sum())
-    rows += [("table1.screened_positive.n", group, positive),
-             ("table1.screened_positive.pct", group, 100 * positive / n)]  # fmt: skip
+    rows += [
+        ("table1.screened_positive.n", group, positive),
+        ("table1.screened_positive.pct", group, 100 * positive / n),
+    ]
     return [row for row in rows if not pd.isna(row[2])]
 
 
@@ -94,8 +100,13 @@ def table1_estimates(participants: pd.DataFrame) -> pd.DataFrame:
     if n:
         rows.append(("cohort.sex.missing.pct", "all", 100 * missing / n))
     for group in UTILIZATION_TYPES:
-        rows.append((f"cohort.utilization.{group}.n", "all",
-                     int((participants["utilization"] == group).sum())))  # fmt: skip
+        rows.append(
+            (
+                f"cohort.utilization.{group}.n",
+                "all",
+                int((participants["utilization"] == group).sum()),
+            )
+        )
     frame = pd.DataFrame(rows, columns=["key", "group", "value"])
     frame = frame.dropna(subset=["value"])
     return frame.astype({"value": float}).reset_index(drop=True)
@@ -108,8 +119,9 @@ def flow_estimates(flow: pd.DataFrame) -> pd.DataFrame:
     ``cohort.analyzed`` are the paper's keys; every step also gets
     ``cohort.flow.<step>.n`` and ``cohort.flow.<step>.excluded``.
     """
-    rows = [("cohort.completed_assessments", "all",
-             float(flow.set_index("step").loc["followup", "n"]))]  # fmt: skip
+    rows = [
+        ("cohort.completed_assessments", "all", float(flow.set_index("step").loc["followup", "n"]))
+    ]
     for _, step in flow.iterrows():
         rows.append((f"cohort.flow.{step['step']}.n", "all", float(step["n"])))
         rows.append((f"cohort.flow.{step['step']}.excluded", "all", float(step["excluded"])))
@@ -185,8 +197,10 @@ def html_table(frame: pd.DataFrame) -> str:
     >>> html_table(pd.DataFrame({"check": ["p from F"], "n": [1]}))[:60]
     '<table><thead><tr><th style="text-align:left">check</th><th '
     """
-    left = [not pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c])
-            for c in frame.columns]  # fmt: skip
+    left = [
+        not pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c])
+        for c in frame.columns
+    ]
 
     def cell(tag: str, text: object, is_left: bool) -> str:
         align = "left" if is_left else "right"
@@ -194,8 +208,9 @@ def html_table(frame: pd.DataFrame) -> str:
 
     head = "".join(cell("th", c, is_left) for c, is_left in zip(frame.columns, left, strict=True))
     body = "".join(
-        "<tr>" + "".join(cell("td", v, is_left) for v, is_left in zip(row, left, strict=True))
+        "<tr>"
+        + "".join(cell("td", v, is_left) for v, is_left in zip(row, left, strict=True))
         + "</tr>"
         for row in frame.itertuples(index=False)
-    )  # fmt: skip
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -43,9 +43,21 @@ _POSITIVE = "screened_positive"
 #: Tuning: country codes used for people outside the US, with their weights. The
 #: paper prints only US vs non-US; these are plausible weights, not calibrated.
 NON_US_COUNTRIES = {
-    "GB": 0.26, "IN": 0.18, "CA": 0.12, "DE": 0.07, "IE": 0.06, "SG": 0.05, "AU": 0.05,
-    "NL": 0.04, "FR": 0.04, "BR": 0.03, "MX": 0.03, "ES": 0.03, "PL": 0.02, "JP": 0.02,
-}  # fmt: skip
+    "GB": 0.26,
+    "IN": 0.18,
+    "CA": 0.12,
+    "DE": 0.07,
+    "IE": 0.06,
+    "SG": 0.05,
+    "AU": 0.05,
+    "NL": 0.04,
+    "FR": 0.04,
+    "BR": 0.03,
+    "MX": 0.03,
+    "ES": 0.03,
+    "PL": 0.02,
+    "JP": 0.02,
+}
 
 #: Tuning, per utilization type: the alliance rate model (see :class:`GroupModel`). Set by
 #: hand so that each group's alliance mean, SD and median come near Table 1's

@@ -135,27 +135,31 @@ def specification_results(
     results["highest_group"] = alliance.groupby(groups).mean().idxmax()
     results["age_p"] = spearman_test(participants["age"].astype(float), alliance)["p"]
     country = participants["country_group"]
-    results["country_p"] = wilcoxon_rank_sum(alliance[country == "non_us"],
-                                             alliance[country == "us"])["p"]  # fmt: skip
+    results["country_p"] = wilcoxon_rank_sum(
+        alliance[country == "non_us"], alliance[country == "us"]
+    )["p"]
     positive = participants["screened_positive"].astype(bool)
     results["baseline_p"] = wilcoxon_rank_sum(alliance[positive], alliance[~positive])["p"]
     screened = participants[positive]
-    change = paired_change(screened["who5_baseline"].astype(float),
-                           screened["who5_followup"].astype(float))  # fmt: skip
+    change = paired_change(
+        screened["who5_baseline"].astype(float), screened["who5_followup"].astype(float)
+    )
     results |= {
         "change": change["mean_change"],
         "change_p": change["p"],
         "cohen_d": change["cohen_d_av" if d_variant == "d_av" else "cohen_d_z"],
     }
-    results["anova_p"] = oneway_anova(screened["who5_change"].astype(float),
-                                      screened["utilization"].astype(str))["p"]  # fmt: skip
+    results["anova_p"] = oneway_anova(
+        screened["who5_change"].astype(float), screened["utilization"].astype(str)
+    )["p"]
     data = aim3_data(participants, missing_sex=missing_sex)
     covariates = list(TABLE2_COVARIATES)
     if missing_sex == "category":
         covariates.insert(2, "sex_missing")
     coefficients, _ = hierarchical_regression(data, covariates=covariates)
-    alliance_row = coefficients[(coefficients["step"] == 2)
-                                & (coefficients["term"] == "alliance_score")].iloc[0]  # fmt: skip
+    alliance_row = coefficients[
+        (coefficients["step"] == 2) & (coefficients["term"] == "alliance_score")
+    ].iloc[0]
     results |= {"alliance_b": alliance_row["b"], "alliance_p": alliance_row["p"]}
     results["moderation_min_p"] = min(
         moderation(data, moderator, covariates=covariates)[0]["p"].min() for moderator in MODERATORS
