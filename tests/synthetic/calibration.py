@@ -18,14 +18,13 @@ import pandas as pd
 import statsmodels.formula.api as smf
 from scipy import stats
 
+from helpers.claims import table2_key
 from helpers.data.cohort import Cohort, derive_cohort
 from helpers.data.rawdata import load_raw
 from helpers.data.scoring import cronbach_alpha
-from helpers.design import UTILIZATION_TYPES
+from helpers.design import TABLE2_FOCAL, TABLE2_TERMS, UTILIZATION_TYPES
 from helpers.paths import PUBLISHED_VALUES, SYNTHETIC_DATA
 from helpers.report.tables import flow_estimates, table1_estimates
-
-PUBLISHED = PUBLISHED_VALUES
 
 
 def cohort_statistics(cohort: Cohort) -> pd.DataFrame:
@@ -104,25 +103,17 @@ def cohort_statistics(cohort: Cohort) -> pd.DataFrame:
     fit = smf.ols(
         "who5_followup ~ age + male + time_in_care_days + who5_baseline + alliance_score", complete
     ).fit()
-    names = {
-        "Intercept": "intercept",
-        "age": "age",
-        "male": "sex_male",
-        "time_in_care_days": "time_in_care",
-        "who5_baseline": "baseline_who5",
-        "alliance_score": "alliance",
-    }
-    for term, key in names.items():
-        add(f"aim3.{key}.b", "full model", fit.params[term])
-        add(f"aim3.{key}.se", "full model", fit.bse[term])
-    add("aim3.alliance.p", "full model", fit.pvalues["alliance_score"])
+    for term in TABLE2_TERMS:  # the model columns; the registry names their keys
+        add(table2_key(term, "b"), "full model", fit.params[term])
+        add(table2_key(term, "se"), "full model", fit.bse[term])
+    add(table2_key(TABLE2_FOCAL, "p"), "full model", fit.pvalues[TABLE2_FOCAL])
     add("aim3.full.r2", "full model", fit.rsquared)
     return pd.DataFrame(rows, columns=["key", "group", "synthetic"])
 
 
 def calibration_table(cohort: Cohort) -> pd.DataFrame:
     """The cohort's statistics beside the published ones, with the relative difference."""
-    published = pd.read_csv(PUBLISHED, dtype=str)
+    published = pd.read_csv(PUBLISHED_VALUES, dtype=str)
     published = published[~published["reported"].str.startswith("<")]
     published = published.assign(published=published["reported"].astype(float))
     table = cohort_statistics(cohort).merge(
