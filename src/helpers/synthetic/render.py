@@ -207,7 +207,8 @@ def _tables(rng, model, plan, sessions, ratings, assessments, start) -> dict[str
     age = plan["age"].to_numpy().astype(object)
     young = np.flatnonzero(fate == "under_age")
     age[young] = np.where(rng.random(len(young)) < 0.6, rng.integers(16, MIN_AGE, len(young)), None)
-    first_contact = np.minimum(
+    # registration comes before a person's first session or assessment, whichever they have
+    first_contact = np.fmin(
         sessions.groupby("person")["day"].min().reindex(range(n)).to_numpy(),
         assessments.groupby("person")["day"].min().reindex(range(n)).to_numpy(),
     )
