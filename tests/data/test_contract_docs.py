@@ -5,7 +5,10 @@ rule added to the loader without a line in the document fails here. A rule is
 documented when a line of its table's section (the ``## <table>`` heading up
 to the next heading) names the column and quotes the rule's words verbatim;
 the rule that spans columns (one WHO-5 assessment per participant per date)
-needs only its words in that section.
+needs only its words in that section. The rules about a file as a whole
+(``helpers.data.contract.FILE_RULES``: a regular file, as many fields as the
+header, a header row first, ...) need their words in the section "Problems with
+a file as a whole".
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ import re
 import pytest
 
 from helpers.data.cohort import derive_cohort
-from helpers.data.contract import TABLES, contract_rules
+from helpers.data.contract import FILE_RULES, TABLES, contract_rules
 from helpers.paths import DOCS
 
 CONTRACT_DOC = DOCS / "raw-data-contract.md"
+FILE_SECTION = "Problems with a file as a whole"
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +68,16 @@ def test_every_rule_the_loader_enforces_is_documented(text):
         f"{CONTRACT_DOC.name} does not document these rules of helpers.data.rawdata "
         "(each needs a line in its table's section naming the column and quoting the rule):\n  "
         + "\n  ".join(missing)
+    )
+
+
+def test_every_file_rule_the_loader_enforces_is_documented(text):
+    lines = _section(text, FILE_SECTION)
+    assert lines, f"{CONTRACT_DOC.name} has no '## {FILE_SECTION}' section"
+    missing = [rule for rule in FILE_RULES if not any(f"`{rule}`" in line for line in lines)]
+    assert not missing, (
+        f"{CONTRACT_DOC.name} does not document these rules about a whole file (each needs "
+        f"its words, in backticks, in the section '{FILE_SECTION}'): " + ", ".join(missing)
     )
 
 

@@ -7,6 +7,8 @@ rows and the first offending rows (numbered from 1 after the header).
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +29,13 @@ def set_cells(column: str, values: dict[int, str]):
     return edit
 
 
+#: The day of the run the rule cases pretend it is: after every date of the fixture.
+RUN_DAY = dt.date(2021, 12, 31)
+AFTER_RUN_DAY = "2022-01-01"
+#: The words of the rule that compares a date with the participant's registration.
+AFTER_REGISTRATION = "on or after the participant's registered_on in participants"
+
+
 # (id, table, edit, column, words of the rule, offending rows, text shown for the first row)
 RULE_CASES = [
     # participants.csv
@@ -41,6 +50,8 @@ RULE_CASES = [
      "registered_on", "a calendar date written YYYY-MM-DD", [2, 5], "row 2 ('2020/10/01')"),
     ("registered_on-calendar", "participants", set_cells("registered_on", {4: "2021-02-30"}),
      "registered_on", "a calendar date written YYYY-MM-DD", [4], "row 4 ('2021-02-30')"),
+    ("registered_on-after-run", "participants", set_cells("registered_on", {2: AFTER_RUN_DAY}),
+     "registered_on", "on or before the day of the run", [2], f"row 2 ('{AFTER_RUN_DAY}')"),
     ("age-integer", "participants", set_cells("age", {1: "thirty", 2: "30.5"}),
      "age", "integer", [1, 2], "row 1 ('thirty')"),
     ("age-range", "participants", set_cells("age", {1: "-1", 2: "121"}),
@@ -68,6 +79,12 @@ RULE_CASES = [
      "session_date", "required (no missing values)", [3], "row 3 (missing)"),
     ("session_date-format", "sessions", set_cells("session_date", {3: "10/01/2020"}),
      "session_date", "a calendar date written YYYY-MM-DD", [3], "row 3 ('10/01/2020')"),
+    ("session_date-after-run", "sessions", set_cells("session_date", {3: "2032-01-01"}),
+     "session_date", "on or before the day of the run", [3], "row 3 ('2032-01-01')"),
+    # P01 registered on 2020-09-01, P02 on 2020-10-01 (rows 1 and 3 are theirs)
+    ("session_date-before-registration", "sessions",
+     set_cells("session_date", {1: "2020-08-31", 3: "2020-09-30"}),
+     "session_date", AFTER_REGISTRATION, [1, 3], "row 1 ('2020-08-31')"),
     # alliance_ratings.csv
     ("ratings-session-required", "alliance_ratings", set_cells("session_id", {1: ""}),
      "session_id", "required (no missing values)", [1], "row 1 (missing)"),
@@ -94,6 +111,8 @@ RULE_CASES = [
      "assessed_on", "required (no missing values)", [1], "row 1 (missing)"),
     ("assessed_on-format", "who5_assessments", set_cells("assessed_on", {1: "2020-13-01"}),
      "assessed_on", "a calendar date written YYYY-MM-DD", [1], "row 1 ('2020-13-01')"),
+    ("assessed_on-after-run", "who5_assessments", set_cells("assessed_on", {2: "2032-01-01"}),
+     "assessed_on", "on or before the day of the run", [2], "row 2 ('2032-01-01')"),
     *[
         (f"{item}-required", "who5_assessments", set_cells(item, {4: ""}),
          item, "required (no missing values)", [4], "row 4 (missing)")
@@ -125,7 +144,7 @@ def test_each_rule_stops_with_one_clear_error(
 ):
     directory = raw_copy(table, edit)
     with pytest.raises(RawDataError) as caught:
-        load_raw(directory)
+        load_raw(directory, today=RUN_DAY)
     error = caught.value
     message = str(error)
     assert f"{table}.csv" in message
@@ -283,3 +302,230 @@ def test_parquet_breaks_rules_like_csv(small_dir, tmp_path):
     expected = r"participants\.parquet: column 'age'.*row 2 \('30\.5'\)"
     with pytest.raises(RawDataError, match=expected):
         load_raw(tmp_path / "pq")
+
+
+# --- rows, headers and files that are not what they seem (issue item 10) -----
+
+
+def _edit_lines(path: Path, edit) -> None:
+    """Rewrite a CSV file line by line: ``edit(lines)`` gets and changes the list of lines."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    edit(lines)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _append_to_rows(rows, text: str):
+    """A line edit that appends ``text`` to the given data rows (1 = first row after the header)."""
+
+    def edit(lines: list[str]) -> None:
+        for row in rows:
+            lines[row] += text
+
+    return edit
+
+
+def _without_path(error: RawDataError) -> str:
+    """The message without the file's path (a temporary path may hold any digits)."""
+    return str(error).replace(error.file, "<file>")
+
+
+def test_row_cut_short_in_an_optional_trailing_column_is_refused(raw_copy):
+    directory = raw_copy()
+
+    def cut(lines):  # line 5 is data row 4 (P04); line 9 is data row 8 (P08)
+        lines[5] = lines[5].rsplit(",", 1)[0]
+        lines[9] = lines[9].rsplit(",", 1)[0]
+
+    _edit_lines(directory / "participants.csv", cut)
+    with pytest.raises(RawDataError) as caught:
+        load_raw(directory)
+    error = caught.value
+    message = _without_path(error)
+    assert "participants.csv: cannot be read as comma-separated values" in str(error)
+    assert '2 rows break the rule "exactly as many fields as the header"' in message
+    assert "the header has 5 fields" in message
+    assert "row 5 (4 fields), row 9 (4 fields)" in message
+    assert (error.column, error.rule, error.n_rows, error.rows) == (
+        None,
+        "exactly as many fields as the header",
+        2,
+        [5, 9],
+    )
+    assert "P05" not in message and "P09" not in message  # never the row's content
+
+
+def test_row_with_too_many_fields_is_refused_even_as_the_first_row(raw_copy):
+    # pandas would take the long first row's extra field for an index and shift every column
+    directory = raw_copy()
+    _edit_lines(directory / "sessions.csv", _append_to_rows([1], ",x"))
+    with pytest.raises(RawDataError) as caught:
+        load_raw(directory)
+    assert "1 row breaks the rule" in str(caught.value)
+    assert "row 1 (5 fields)" in str(caught.value)
+    assert "the header has 4 fields" in str(caught.value)
+    assert caught.value.rows == [1]
+
+
+def test_every_row_with_a_wrong_field_count_is_counted(raw_copy):
+    directory = raw_copy()
+    _edit_lines(directory / "who5_assessments.csv", _append_to_rows(range(1, 9), ",0"))
+    with pytest.raises(RawDataError, match=r"8 rows break .* row 5 \(8 fields\) and 3 more\."):
+        load_raw(directory)
+
+
+def test_quoted_commas_and_line_breaks_are_fields_not_separators(raw_copy):
+    directory = raw_copy()
+    text = (directory / "participants.csv").read_text().splitlines()
+    text[0] += ",note"
+    text[1:] = [line + "," for line in text[1:]]
+    text[2] += '"two, fields? no: one"'
+    text[3] += '"a note\nover two lines"'
+    (directory / "participants.csv").write_text("\n".join(text) + "\n")
+    assert len(load_raw(directory).participants) == 18
+
+
+def test_duplicated_column_is_refused(raw_copy):
+    def twice(frame):
+        frame.insert(3, "age", "99", allow_duplicates=True)
+
+    directory = raw_copy("participants", twice)
+    assert (
+        (directory / "participants.csv")
+        .read_text()
+        .startswith("participant_id,registered_on,age,age,")
+    )
+    with pytest.raises(RawDataError) as caught:
+        load_raw(directory)
+    error = caught.value
+    assert "participants.csv: column 'age' is named 2 times in the header" in str(error)
+    assert (error.column, error.rule) == ("age", "each column named once")
+
+
+def test_file_without_a_header_row_never_echoes_its_first_line(raw_copy):
+    directory = raw_copy()
+    path = directory / "participants.csv"
+    _edit_lines(path, lambda lines: lines.pop(0))
+    first_line = path.read_text().splitlines()[0].split(",")  # P01,2020-09-01,30,female,US
+    with pytest.raises(RawDataError) as caught:
+        load_raw(directory)
+    error = caught.value
+    message = _without_path(error)
+    assert "participants.csv: the first line names none of the columns" in str(error)
+    assert "participant_id, registered_on, age, sex, country" in message
+    assert [value for value in first_line if value in message] == []
+    assert (error.column, error.rule) == (None, "the first line is the header row")
+
+
+def test_blank_first_line_is_not_a_header(raw_copy):
+    directory = raw_copy()
+    _edit_lines(directory / "sessions.csv", lambda lines: lines.insert(0, ""))
+    with pytest.raises(RawDataError, match="the first line names none of the columns"):
+        load_raw(directory)
+
+
+def test_header_that_names_some_columns_is_still_shown(raw_copy):
+    """A real header missing a column keeps the message that lists what it found."""
+    directory = raw_copy("participants", lambda f: f.drop(columns=["country"]))
+    with pytest.raises(RawDataError, match=r"\(found: participant_id, registered_on, age, sex\)"):
+        load_raw(directory)
+
+
+def test_directory_where_a_table_should_be(raw_copy):
+    directory = raw_copy()
+    (directory / "participants.csv").unlink()
+    (directory / "participants.csv").mkdir()
+    with pytest.raises(RawDataError) as caught:
+        load_raw(directory)
+    assert "participants.csv: not a regular file (a directory)" in str(caught.value)
+    assert caught.value.rule == "a regular file"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_named_pipe_where_a_table_should_be(raw_copy):
+    directory = raw_copy()
+    (directory / "sessions.csv").unlink()
+    os.mkfifo(directory / "sessions.csv")  # opening it to read would wait forever
+    with pytest.raises(RawDataError, match=r"sessions\.csv: not a regular file \(a named pipe\)"):
+        load_raw(directory)
+
+
+def test_long_values_are_cut_in_messages(raw_copy):
+    directory = raw_copy("participants", set_cells("sex", {2: "f" * 60}))
+    with pytest.raises(RawDataError) as caught:
+        load_raw(directory)
+    message = str(caught.value)
+    assert f"row 2 ('{'f' * 37}…')" in message
+    assert "f" * 38 not in message
+
+
+def test_values_up_to_forty_characters_are_shown_whole(raw_copy):
+    directory = raw_copy("participants", set_cells("sex", {2: "f" * 40}))
+    with pytest.raises(RawDataError, match=f"row 2 \\('{'f' * 40}'\\)"):
+        load_raw(directory)
+
+
+# --- dates and the day of the run ---------------------------------------------
+
+
+def test_date_after_the_run_names_the_day_of_the_run(raw_copy):
+    directory = raw_copy("who5_assessments", set_cells("assessed_on", {2: AFTER_RUN_DAY}))
+    with pytest.raises(RawDataError, match=r"\(the run is on 2021-12-31\)"):
+        load_raw(directory, today=RUN_DAY)
+
+
+def test_dates_on_the_day_of_the_run_are_accepted(raw_copy):
+    def on_run_day(frame):
+        frame.loc[2, "session_date"] = RUN_DAY.isoformat()
+
+    raw = load_raw(raw_copy("sessions", on_run_day), today=RUN_DAY)
+    assert raw.sessions["session_date"].max() == pd.Timestamp(RUN_DAY)
+
+
+def test_the_day_of_the_run_is_today_by_default(raw_copy):
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    directory = raw_copy("participants", set_cells("registered_on", {3: tomorrow}))
+    with pytest.raises(RawDataError, match='"on or before the day of the run"'):
+        load_raw(directory)
+
+
+def test_the_day_of_the_run_must_be_a_date(small_dir):
+    with pytest.raises(TypeError, match="today"):
+        load_raw(small_dir, today="2021-12-31")
+
+
+def test_session_on_the_day_of_registration_is_accepted(raw_copy):
+    raw = load_raw(raw_copy("sessions", set_cells("session_date", {1: "2020-09-01"})))
+    assert raw.sessions["session_date"].iloc[0] == pd.Timestamp("2020-09-01")
+
+
+def test_session_before_registration_never_shows_the_participant(raw_copy):
+    directory = raw_copy("sessions", set_cells("session_date", {1: "2020-08-31"}))
+    with pytest.raises(RawDataError) as caught:
+        load_raw(directory)
+    assert "P01" not in str(caught.value)
+    assert "row 1 ('2020-08-31')" in str(caught.value)
+
+
+def test_assessment_before_registration_is_refused(raw_copy):
+    directory = raw_copy("who5_assessments", set_cells("assessed_on", {1: "2020-08-31"}))
+    try:
+        load_raw(directory)
+    except RawDataError as error:
+        assert error.rule == AFTER_REGISTRATION
+    else:
+        raise AssertionError("an assessment before registration was accepted")
+
+
+def test_parquet_dates_meet_the_same_date_rules(small_dir, tmp_path):
+    _as_parquet(small_dir, tmp_path / "pq")
+    path = tmp_path / "pq" / "sessions.parquet"
+    frame = pd.read_parquet(path)
+    frame.loc[0, "session_date"] = pd.Timestamp("2020-08-31")
+    frame.to_parquet(path)
+    with pytest.raises(RawDataError, match=AFTER_REGISTRATION):
+        load_raw(tmp_path / "pq")
+
+
+def test_bundled_data_sets_are_dated_before_the_run(small_dir):
+    # the synthetic data's dates, too, must pass (its loading is tested in tests/synthetic)
+    assert len(load_raw(small_dir).participants) == 18

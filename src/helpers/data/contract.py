@@ -5,24 +5,36 @@ contract for the code: four tables (:data:`TABLES`), their columns and the
 rules each column's values obey (:data:`CONTRACT`), the rules in the words
 every error quotes (:func:`contract_rules`), and a pandera schema that checks
 one table, held as text (:func:`table_schema`). :func:`helpers.data.rawdata.load_raw`
-reads the files and reports the first broken rule.
+reads the files and reports the first broken rule. The rules about a file as a
+whole (:data:`FILE_RULES`) are enforced while reading; their words are here too,
+so that the contract's document can be checked against them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_arrow
+import pyarrow.compute as pc
 import pycountry
 
 from helpers._columns import isin
 
 __all__ = [
+    "COLUMN_ONCE",
     "CONTRACT",
+    "FIELD_COUNT",
+    "FILE_RULES",
+    "HEADER_ROW",
+    "NOT_AFTER_RUN",
     "ONE_PER_DAY",
     "PROVIDER_TYPES",
+    "REGULAR_FILE",
+    "REQUIRED_COLUMN",
     "SEXES",
     "TABLES",
     "WAI_ITEMS",
@@ -30,6 +42,7 @@ __all__ = [
     "ColumnRule",
     "contract_rules",
     "integer_values",
+    "referenced_columns",
     "table_schema",
 ]
 
@@ -40,6 +53,19 @@ SEXES = ("female", "male")
 PROVIDER_TYPES = ("therapist", "coach")
 #: The one rule that spans columns.
 ONE_PER_DAY = "at most one assessment per participant per date"
+#: The rule every date obeys: no date lies in the future of the day the data are loaded.
+NOT_AFTER_RUN = "on or before the day of the run"
+
+#: Rules about a file as a whole, in the order they are checked (before any column rule).
+REGULAR_FILE = "a regular file"
+FIELD_COUNT = "exactly as many fields as the header"
+HEADER_ROW = "the first line is the header row"
+REQUIRED_COLUMN = "required column"
+COLUMN_ONCE = "each column named once"
+FILE_RULES = (REGULAR_FILE, FIELD_COUNT, HEADER_ROW, REQUIRED_COLUMN, COLUMN_ONCE)
+
+#: The column that ties a row to its participant, in every table that has one.
+_PERSON = "participant_id"
 
 _ISO_ALPHA2 = frozenset(country.alpha_2 for country in pycountry.countries)
 _INTEGER = r"^-?[0-9]+$"
@@ -68,6 +94,15 @@ class ColumnRule:
         Every value must occur in that column of that (earlier) table.
     country_code : bool
         Values are ISO 3166-1 alpha-2 codes.
+    not_before : (table, column), optional
+        For dates: no value precedes the date in that column of that (earlier)
+        table for the same ``participant_id`` (for example, no session before
+        the participant registered).
+
+    Notes
+    -----
+    Every date column also obeys :data:`NOT_AFTER_RUN`: no date after the day
+    the data are loaded.
     """
 
     name: str
@@ -79,6 +114,7 @@ class ColumnRule:
     unique: bool = False
     references: tuple[str, str] | None = None
     country_code: bool = False
+    not_before: tuple[str, str] | None = None
 
 
 #: The raw data contract, version 1, as data. Age has no range in the
@@ -95,7 +131,7 @@ CONTRACT: Mapping[str, tuple[ColumnRule, ...]] = {
         ColumnRule("session_id", "id", unique=True),
         ColumnRule("participant_id", "id", references=("participants", "participant_id")),
         ColumnRule("provider_type", "text", allowed=PROVIDER_TYPES),
-        ColumnRule("session_date", "date"),
+        ColumnRule("session_date", "date", not_before=("participants", "registered_on")),
     ),
     "alliance_ratings": (
         ColumnRule("session_id", "id", unique=True, references=("sessions", "session_id")),
@@ -104,7 +140,7 @@ CONTRACT: Mapping[str, tuple[ColumnRule, ...]] = {
     ),
     "who5_assessments": (
         ColumnRule("participant_id", "id", references=("participants", "participant_id")),
-        ColumnRule("assessed_on", "date"),
+        ColumnRule("assessed_on", "date", not_before=("participants", "registered_on")),
         *(ColumnRule(item, "integer", low=0, high=5) for item in WHO5_ITEMS),
     ),
 }
@@ -139,14 +175,64 @@ def _date_text(values: pd.Series) -> pd.Series:
     return shaped & parsed.notna()
 
 
-def _rule_checks(
+def _dates_only(values: pd.Series, suspect: pd.Series) -> pd.Series:
+    """Narrow ``suspect`` rows to those holding a calendar date (the date rule judges the rest).
+
+    Dates written ``YYYY-MM-DD`` compare as text in calendar order, so the date
+    checks compare text first and parse only the few suspects.
+    """
+    suspect = suspect.copy()
+    if suspect.any():
+        suspect[suspect] = _date_text(values[suspect]).to_numpy(dtype=bool)
+    return suspect
+
+
+def _not_after(day: dt.date) -> Callable[[pd.Series], pd.Series]:
+    last = day.isoformat()
+
+    def check(values: pd.Series) -> pd.Series:
+        late = pd.Series((values > last).to_numpy(dtype=bool), index=values.index)
+        return ~_dates_only(values, late)
+
+    return check
+
+
+def _not_before(
     rule: ColumnRule, reference_values: Mapping[tuple[str, str], pd.Series]
+) -> Callable[[pd.DataFrame], pd.Series]:
+    table, column = rule.not_before
+
+    def check(frame: pd.DataFrame) -> pd.Series:
+        # looked up when the check runs, so the rules can be listed without data
+        ids = pa_arrow.array(reference_values[(table, _PERSON)], from_pandas=True)
+        bounds = pa_arrow.array(reference_values[(table, column)], from_pandas=True)
+        where = pc.index_in(pa_arrow.array(frame[_PERSON], from_pandas=True), value_set=ids)
+        values = frame[rule.name]
+        early = pc.less(pa_arrow.array(values, from_pandas=True), pc.take(bounds, where))
+        # an unknown participant compares as null: the reference rule judges it
+        early = early.fill_null(False).to_numpy(zero_copy_only=False)
+        return ~_dates_only(values, pd.Series(early, index=frame.index))
+
+    return check
+
+
+def _not_before_words(rule: ColumnRule) -> str:
+    table, column = rule.not_before
+    return f"on or after the participant's {column} in {table}"
+
+
+def _rule_checks(
+    rule: ColumnRule,
+    reference_values: Mapping[tuple[str, str], pd.Series],
+    today: dt.date | None = None,
 ) -> list[tuple[str, Callable[[pd.Series], pd.Series]]]:
     """Return ``(rule in words, check)`` pairs for one column, in reporting order.
 
     Every check returns True for rows that obey the rule. All but the first
     pass missing values, which only the ``required`` rule judges, and the
-    range check passes non-integers, which the integer rule judges.
+    range check passes non-integers, which the integer rule judges; the day of
+    the run passes text that is not a date, which the date rule judges.
+    ``today`` is the day of the run (:func:`datetime.date.today` when None).
     """
     checks: list[tuple[str, Callable[[pd.Series], pd.Series]]] = []
     if rule.required:
@@ -163,6 +249,7 @@ def _rule_checks(
         checks.append(
             ("a calendar date written YYYY-MM-DD", lambda s: ~_present(s) | _date_text(s))
         )
+        checks.append((NOT_AFTER_RUN, _not_after(today or dt.date.today())))
     if rule.allowed is not None:
         words = ", ".join(rule.allowed) + ("" if rule.required else " (or missing)")
         checks.append((f"one of: {words}", lambda s: ~_present(s) | s.isin(rule.allowed)))
@@ -187,24 +274,60 @@ def _rule_checks(
     return checks
 
 
+def _row_checks(
+    rule: ColumnRule, reference_values: Mapping[tuple[str, str], pd.Series]
+) -> list[tuple[str, Callable[[pd.DataFrame], pd.Series]]]:
+    """Return ``(rule in words, check)`` pairs that judge one column using others.
+
+    They run on the whole table (they need the row's ``participant_id``), come
+    after the column's own rules, and are reported on the column.
+    """
+    if rule.not_before is None:
+        return []
+    return [(_not_before_words(rule), _not_before(rule, reference_values))]
+
+
+def referenced_columns() -> set[tuple[str, str]]:
+    """Return the ``(table, column)`` pairs that later tables' rules look values up in.
+
+    :func:`table_schema` needs the values of each as ``reference_values``,
+    once its table has been checked.
+    """
+    keys: set[tuple[str, str]] = set()
+    for rules in CONTRACT.values():
+        for rule in rules:
+            if rule.references is not None:
+                keys.add(rule.references)
+            if rule.not_before is not None:
+                keys |= {(rule.not_before[0], _PERSON), rule.not_before}
+    return keys
+
+
 def contract_rules(table: str) -> list[tuple[str | None, str]]:
     """List ``(column, rule in words)`` for one table, in the order rules are reported.
 
     ``column`` is None for the rule that spans columns (one WHO-5 assessment
-    per participant per date).
+    per participant per date). A rule that compares a column with another
+    table (a date not before the participant's registration) is listed on its
+    column, after the column's own rules. The rules about a file as a whole
+    are :data:`FILE_RULES`.
     """
     if table not in CONTRACT:
         raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
     rules: list[tuple[str | None, str]] = []
     for rule in CONTRACT[table]:
         rules += [(rule.name, words) for words, _ in _rule_checks(rule, {})]
+        rules += [(rule.name, words) for words, _ in _row_checks(rule, {})]
     if table == "who5_assessments":
         rules.append((None, ONE_PER_DAY))
     return rules
 
 
 def table_schema(
-    table: str, reference_values: Mapping[tuple[str, str], pd.Series] | None = None
+    table: str,
+    reference_values: Mapping[tuple[str, str], pd.Series] | None = None,
+    *,
+    today: dt.date | None = None,
 ) -> pa.DataFrameSchema:
     """Build the pandera schema that checks one table, as text, against the contract.
 
@@ -213,9 +336,12 @@ def table_schema(
     table : str
         One of :data:`TABLES`.
     reference_values : mapping, optional
-        ``{(table, column): values}`` for the columns this table references
-        (participants' ids for sessions, and so on). Required for tables
-        that reference others.
+        ``{(table, column): values}`` for the columns this table looks values
+        up in (:func:`referenced_columns`: participants' ids for sessions,
+        their registration dates, and so on), aligned by row. Required for
+        tables that reference others.
+    today : datetime.date, optional
+        The day of the run: no date may be later. Default: today.
 
     Returns
     -------
@@ -227,12 +353,21 @@ def table_schema(
         raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
     reference_values = reference_values or {}
     columns = {}
-    for rule in CONTRACT[table]:
-        if rule.references is not None and rule.references not in reference_values:
-            raise ValueError(f"{table}.{rule.name} needs reference_values[{rule.references!r}]")
-        checks = [pa.Check(fn, name=words) for words, fn in _rule_checks(rule, reference_values)]
-        columns[rule.name] = pa.Column(checks=checks, nullable=False, coerce=False)
     frame_checks = []
+    for rule in CONTRACT[table]:
+        needed = [rule.references] if rule.references is not None else []
+        if rule.not_before is not None:
+            needed += [(rule.not_before[0], _PERSON), rule.not_before]
+        for key in needed:
+            if key not in reference_values:
+                raise ValueError(f"{table}.{rule.name} needs reference_values[{key!r}]")
+        checks = [
+            pa.Check(fn, name=words) for words, fn in _rule_checks(rule, reference_values, today)
+        ]
+        columns[rule.name] = pa.Column(checks=checks, nullable=False, coerce=False)
+        frame_checks += [
+            pa.Check(fn, name=words) for words, fn in _row_checks(rule, reference_values)
+        ]
     if table == "who5_assessments":
         frame_checks.append(
             pa.Check(
