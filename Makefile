@@ -30,6 +30,16 @@ endif
 PY    := $(ENV)/bin/python
 STAMP := $(ENV)/.installed
 
+# DATA_DIR, OUTPUT_DIR, PARAMS and DATA_OUT reach the runner as environment values, taken
+# unexpanded ($(value ...)), and never as words of a shell command: no value can run a
+# command, and paths with spaces work.
+export RUN_DATA_DIR   := $(value DATA_DIR)
+export RUN_OUTPUT_DIR := $(value OUTPUT_DIR)
+export RUN_PARAMS     := $(value PARAMS)
+export RUN_DATA_OUT   := $(value DATA_OUT)
+# Command-line variables are exported to recipes by default, which would expand them.
+unexport DATA_DIR OUTPUT_DIR PARAMS DATA_OUT
+
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
@@ -58,7 +68,7 @@ requirements: $(STAMP) ## Regenerate requirements.txt from environment.yml (the 
 	$(PY) tools/pin_requirements.py
 
 data: $(STAMP) ## Regenerate the bundled SYNTHETIC data (SEED, REGISTRANTS, MODE, DATA_OUT to change)
-	$(PY) -m helpers.synthetic $(DATA_OUT) --seed $(SEED) --mode $(MODE) $(if $(REGISTRANTS),--registrants $(REGISTRANTS))
+	$(PY) -m helpers.synthetic "$$RUN_DATA_OUT" --seed $(SEED) --mode $(MODE) $(if $(REGISTRANTS),--registrants $(REGISTRANTS))
 
 bench: $(STAMP) ## Time make replicate at 1x/10x/100x, peak memory, simulation rate; writes BENCHMARKS.md
 	$(PY) benchmarks/run_benchmarks.py
@@ -75,22 +85,20 @@ test: lint ## Run lint, then the whole test suite, with nbval re-running the not
 	$(PY) -m pytest --nbval --nbval-kernel-name $(KERNEL)
 
 replicate: $(STAMP) ## Run every notebook on DATA_DIR into OUTPUT_DIR and render OUTPUT_DIR/site (PARAMS="-p who5_cutoff 32")
-	$(PY) -m helpers.pipeline.run --data-dir $(DATA_DIR) --output-dir $(OUTPUT_DIR) $(PARAMS)
-	@echo "open $(OUTPUT_DIR)/site/index.html"
+	$(PY) -m helpers.pipeline.run --from-env
 
 whatif: $(STAMP) ## Power, type S/M errors and the multiverse (notebook 06) into OUTPUT_DIR, added to the site
-	$(PY) -m helpers.pipeline.run --whatif --data-dir $(DATA_DIR) --output-dir $(OUTPUT_DIR) $(PARAMS)
-	@echo "open $(OUTPUT_DIR)/site/06_whatif.html"
+	$(PY) -m helpers.pipeline.run --whatif --from-env
 
-screenshot: ## Photograph OUTPUT_DIR/site's index and report in headless Chromium (needs chromium)
+screenshot: ## Photograph OUTPUT_DIR/site's index and report in headless Chromium into OUTPUT_DIR.screenshots
 	@command -v $(CHROMIUM) >/dev/null || { echo "make screenshot: $(CHROMIUM) not found (Debian: apt-get install chromium)" >&2; exit 2; }
-	mkdir -p $(OUTPUT_DIR)/screenshots
+	out=$$(realpath -m -- "$$RUN_OUTPUT_DIR"); shots="$$out.screenshots"; mkdir -p "$$shots"; \
 	for page in index 05_report; do \
 	  $(CHROMIUM) --headless --no-sandbox --disable-gpu --disable-background-networking \
 	    --disable-component-update --disable-sync --no-first-run --hide-scrollbars \
-	    --window-size=1280,2400 --screenshot="$(abspath $(OUTPUT_DIR))/screenshots/$$page.png" \
-	    "file://$(abspath $(OUTPUT_DIR))/site/$$page.html" 2>/dev/null; \
-	done
+	    --window-size=1280,2400 --screenshot="$$shots/$$page.png" \
+	    "file://$$out/site/$$page.html" 2>/dev/null; \
+	done; echo "screenshots in $$shots"
 
 notebooks: $(STAMP) ## Re-execute the committed notebooks in place on the bundled data (their nbval reference)
 	for notebook in notebooks/*.ipynb; do \
@@ -99,7 +107,7 @@ notebooks: $(STAMP) ## Re-execute the committed notebooks in place on the bundle
 	$(PY) -m helpers.pipeline.run --strip notebooks/*.ipynb
 
 clean: ## Remove caches and outputs (keeps the environment)
-	rm -rf .pytest_cache .ruff_cache .hypothesis output
+	rm -rf .pytest_cache .ruff_cache .hypothesis output output.* .output.*
 	find . -name __pycache__ -type d -prune -not -path './$(ENV)/*' -exec rm -rf {} +
 
 distclean: clean ## Also remove the environment

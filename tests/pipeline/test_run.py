@@ -7,22 +7,23 @@ file, executed notebook and figure for them.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
 import pytest
 
-from helpers.pipeline.run import (
-    NOTEBOOK_DIR,
-    NOTEBOOKS,
-    WHATIF,
-    check_parameters,
-    main,
-    notebook_parameters,
-    run_all,
-    strip_volatile_metadata,
-)
+from helpers.paths import NOTEBOOK_DIR, ROOT, SYNTHETIC_DATA
+from helpers.pipeline.outputs import locked, scrub_notebook, sibling
+from helpers.pipeline.parameters import check_parameters, notebook_parameters
+from helpers.pipeline.run import NOTEBOOKS, WHATIF, main, run_all, run_whatif
 from helpers.synthetic import generate, write_raw
 from locations import SMALL
 
@@ -94,7 +95,9 @@ def _with_secret_ids(target: Path) -> tuple[list[str], pd.Series]:
 def replicated(tmp_path_factory):
     root = tmp_path_factory.mktemp("replicate")
     secrets, fates = _with_secret_ids(root / "raw")
-    estimates = run_all(root / "raw", root / "out", {"min_followup_days": 7}, progress_bar=False)
+    # a file the contract does not read, whose very name is private
+    (root / "raw" / "SECRETID Jane Doe intake.txt").write_text("not for any output\n")
+    estimates = run_all(root / "raw", root / "out", {"min_followup_days": 7})
     return root / "out", estimates, secrets, fates
 
 
@@ -133,6 +136,189 @@ def test_no_identifier_appears_in_any_output(replicated):
     assert len(secrets) > 1000
 
 
+def test_no_path_of_the_machine_and_no_unread_file_appears_in_any_output(replicated):
+    output, _, _, _ = replicated
+    root = str(output.parent)
+    for path in (p for p in output.rglob("*") if p.is_file()):
+        content = path.read_bytes()
+        assert root.encode() not in content, f"a path of this machine is in {path.name}"
+        assert b"SECRETID" not in content and b"Jane Doe" not in content, path.name
+    record = json.loads((output / "provenance.json").read_text())
+    assert set(record["data"]["files"]) == {
+        "SYNTHETIC.json",
+        "participants.csv",
+        "sessions.csv",
+        "alliance_ratings.csv",
+        "who5_assessments.csv",
+    }
+    assert record["parameters"]["01_cohort.ipynb"]["data_dir"] == "$DATA_DIR"
+
+
+def _contents(directory: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _broken_copy(raw: Path, target: Path) -> Path:
+    """The raw directory with one participant's sex misspelled."""
+    shutil.copytree(raw, target)
+    people = pd.read_csv(target / "participants.csv", dtype=str, keep_default_na=False)
+    people.loc[0, "sex"] = "mal"
+    people.to_csv(target / "participants.csv", index=False)
+    return target
+
+
+def test_a_failed_run_leaves_the_results_as_they_were_and_says_why_in_one_line(
+    replicated, tmp_path, capsys
+):
+    output = replicated[0]
+    before = _contents(output)
+    bad = _broken_copy(output.parent / "raw", tmp_path / "bad")
+    code = main(["--data-dir", str(bad), "--output-dir", str(output)])
+    error = capsys.readouterr().err
+    assert code == 1
+    assert _contents(output) == before
+    failed = sibling(output, "failed", hidden=False)
+    assert error.count("\n") == 1 and "Traceback" not in error
+    assert "01_cohort failed at the step" in error and "RawDataError" in error
+    assert f"{output} was left as it was" in error and str(failed) in error
+    traceback = (failed / "notebooks" / "01_cohort.ipynb").read_text()
+    assert '"output_type": "error"' in traceback
+
+
+def _runner(arguments: list[str], **options) -> subprocess.Popen:
+    return subprocess.Popen(
+        arguments,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        **options,
+    )
+
+
+def _kernels_of(process: psutil.Process) -> list[psutil.Process]:
+    found = []
+    for child in process.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if "ipykernel" in " ".join(child.cmdline()):
+                found.append(child)
+    return found
+
+
+def _wait_for_a_kernel(process: subprocess.Popen) -> list[psutil.Process]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        kernels = _kernels_of(psutil.Process(process.pid))
+        if kernels:
+            return kernels
+        time.sleep(0.2)
+    raise AssertionError("no kernel started within 60 s")
+
+
+def _all_ended(processes: list[psutil.Process], seconds: float = 15) -> bool:
+    _, alive = psutil.wait_procs(processes, timeout=seconds)
+    return not alive
+
+
+@pytest.mark.parametrize("how", ["SIGINT to the runner", "SIGKILL to the runner"])
+def test_an_interrupted_run_ends_its_kernels_and_leaves_the_results_as_they_were(replicated, how):
+    output = replicated[0]
+    before = _contents(output)
+    raw = str(output.parent / "raw")
+    command = [sys.executable, "-m", "helpers.pipeline.run", "--data-dir", raw]
+    command += ["--output-dir", str(output)]
+    process = _runner(command)
+    kernels = _wait_for_a_kernel(process)
+    process.send_signal(signal.SIGINT if how.startswith("SIGINT") else signal.SIGKILL)
+    process.wait(timeout=30)
+    assert _all_ended(kernels)
+    assert _contents(output) == before
+    if how.startswith("SIGINT"):
+        assert process.returncode == 130
+        assert "interrupted" in process.stderr.read()
+
+
+def test_killing_make_ends_the_whole_run(replicated):
+    output = replicated[0]
+    before = _contents(output)
+    places = [f"DATA_DIR={output.parent / 'raw'}", f"OUTPUT_DIR={output}"]
+    make = _runner(["make", "--no-print-directory", "replicate", *places])
+    kernels = _wait_for_a_kernel(make)
+    everyone = psutil.Process(make.pid).children(recursive=True)
+    make.kill()
+    make.wait(timeout=10)
+    assert _all_ended([*everyone, *kernels])
+    assert _contents(output) == before
+
+
+def test_no_value_of_data_dir_output_dir_or_params_runs_a_command(tmp_path):
+    marks = [tmp_path / f"pwned{i}" for i in range(4)]
+    attempts = [
+        [f"OUTPUT_DIR={tmp_path}/out; touch {marks[0]};", "DATA_DIR=/nonexistent"],
+        [f"DATA_DIR=/nonexistent; touch {marks[1]}"],
+        [f"PARAMS=-p who5_cutoff 28; touch {marks[2]}"],
+        [f"OUTPUT_DIR=$(shell touch {marks[3]})", "DATA_DIR=/nonexistent"],
+    ]
+    for attempt in attempts:
+        result = subprocess.run(
+            ["make", "--no-print-directory", "replicate", *attempt],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode != 0, attempt
+        assert "make replicate:" in result.stderr, result.stderr
+    assert not any(mark.exists() for mark in marks)
+
+
+def test_a_second_run_into_a_folder_in_use_stops_at_once(replicated, capsys):
+    output = replicated[0]
+    with locked(output):
+        code = main(["--data-dir", str(output.parent / "raw"), "--output-dir", str(output)])
+    assert code == 2
+    assert "another run is writing into" in capsys.readouterr().err
+
+
+def test_foreign_files_and_an_output_dir_inside_the_data_are_refused(replicated, tmp_path):
+    output = replicated[0]
+    raw = output.parent / "raw"
+    with pytest.raises(ValueError, match="overlap"):
+        run_all(raw, raw / "results")
+    stray = tmp_path / "out"
+    shutil.copytree(output, stray)
+    (stray / "estimates" / "00_old.csv").write_text("key,group,value,note\n")
+    with pytest.raises(ValueError, match="did not write"):
+        run_all(raw, stray)
+
+
+def test_the_site_never_keeps_a_page_of_other_data(replicated, tmp_path):
+    output = tmp_path / "out"
+    shutil.copytree(replicated[0], output)
+    raw = replicated[0].parent / "raw"
+    with pytest.raises(ValueError, match="replication of other data"):
+        run_whatif(SYNTHETIC_DATA, output)
+    small = {
+        "aim3_replicates": 20,
+        "aim1_replicates": 10,
+        "population_scale": 0.5,
+        "aim3_sizes": "200",
+        "aim1_sizes": "250",
+        "aim1_effects": "1.0",
+    }
+    run_whatif(raw, output, small)
+    assert (output / "site" / "06_whatif.html").exists()
+    run_all(SYNTHETIC_DATA, output)
+    pages = sorted(p.name for p in (output / "site").glob("*.html"))
+    assert pages == sorted(["index.html", *(Path(n).stem + ".html" for n in NOTEBOOKS)])
+    assert "06_whatif" not in (output / "site" / "index.html").read_text()
+
+
 def test_committed_notebooks_carry_no_run_timestamps():
     """`make notebooks` strips them, so re-running gives the same bytes."""
     for name in (*NOTEBOOKS, WHATIF):
@@ -147,7 +333,7 @@ def test_stripping_keeps_outputs_and_removes_timestamps(tmp_path):
     notebook["metadata"]["papermill"] = {"start_time": "2026-01-01"}
     notebook["cells"][1]["metadata"]["execution"] = {"iopub.execute_input": "2026-01-01"}
     target.write_text(json.dumps(notebook))
-    strip_volatile_metadata(target)
+    scrub_notebook(target)
     stripped = json.loads(target.read_text())
     assert "papermill" not in stripped["metadata"]
     assert "execution" not in stripped["cells"][1]["metadata"]

@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from helpers.data.contract import TABLES
 from helpers.paths import ROOT
 
 __all__ = [
@@ -94,30 +95,47 @@ def code_version(root: str | Path = ROOT) -> dict[str, Any]:
     }
 
 
-def data_fingerprint(data_dir: str | Path) -> dict[str, Any]:
-    """SHA-256 of every file in the raw data directory, and of the whole set.
+#: Besides the contract's tables, the one file of a raw data directory the notebooks read:
+#: the manifest that marks SYNTHETIC data (it sets every page's banner).
+SYNTHETIC_MANIFEST = "SYNTHETIC.json"
 
-    The combined hash is taken over the sorted ``"<relative path> <sha256>"``
-    lines, so it changes when any file's content or name changes, and not
-    when the directory is moved.
+
+def _read_files(directory: Path) -> list[Path]:
+    """The files of a raw data directory that a run reads: the tables, and the manifest."""
+    names = [f"{table}.{ext}" for table in TABLES for ext in ("csv", "parquet")]
+    return [
+        directory / name
+        for name in sorted([*names, SYNTHETIC_MANIFEST])
+        if (directory / name).is_file()
+    ]
+
+
+def data_fingerprint(data_dir: str | Path) -> dict[str, Any]:
+    """SHA-256 of each file a run reads from the raw data directory, and of the set.
+
+    Only the contract's tables (``participants.csv`` … or ``.parquet``) and
+    ``SYNTHETIC.json`` are read, so only they are listed: other files in the
+    folder, and their names, never reach an output. The combined hash is taken
+    over the sorted ``"<name> <sha256>"`` lines, so it changes when any of those
+    files' content changes, and not when the directory is moved.
 
     Raises
     ------
     ValueError
-        If ``data_dir`` is not a directory or holds no files.
+        If ``data_dir`` is not a directory or holds none of the tables.
     """
     directory = Path(data_dir)
     if not directory.is_dir():
         raise ValueError(f"data fingerprint: {directory} is not a directory")
     files = {}
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+    for path in _read_files(directory):
         digest = hashlib.sha256()
         with path.open("rb") as handle:
             for block in iter(lambda handle=handle: handle.read(1 << 20), b""):
                 digest.update(block)
         files[path.relative_to(directory).as_posix()] = digest.hexdigest()
     if not files:
-        raise ValueError(f"data fingerprint: {directory} holds no files")
+        raise ValueError(f"data fingerprint: {directory} holds none of the raw data tables")
     lines = "".join(f"{name} {digest}\n" for name, digest in files.items())
     return {"sha256": hashlib.sha256(lines.encode()).hexdigest(), "files": files}
 
@@ -136,7 +154,6 @@ def provenance(data_dir: str | Path, parameters: dict[str, dict[str, Any]]) -> d
     return {
         "code_version": code_version(),
         "data": {
-            "directory": str(data_dir),
             "synthetic": manifest.exists(),
             **data_fingerprint(data_dir),
         },
@@ -156,20 +173,28 @@ def write_provenance(
     return path
 
 
-def add_parameters(output_dir: str | Path, notebook: str, parameters: dict[str, Any]) -> Path:
-    """Record one more notebook's parameters in an existing ``provenance.json``.
+def add_parameters(
+    output_dir: str | Path,
+    notebook: str,
+    parameters: dict[str, Any],
+    data_dir: str | Path | None = None,
+) -> Path:
+    """Record one more notebook's parameters in ``provenance.json``.
 
     ``make whatif`` runs after ``make replicate`` into the same directory; its
-    parameters join the record instead of replacing it.
+    parameters join the record instead of replacing it. Into a new directory,
+    a record of ``data_dir`` is started.
 
     Raises
     ------
     ValueError
-        If the output directory has no ``provenance.json`` yet.
+        If the output directory has no ``provenance.json`` and no ``data_dir`` is given.
     """
     path = Path(output_dir) / "provenance.json"
     if not path.exists():
-        raise ValueError(f"{path}: no provenance record yet; run make replicate first")
+        if data_dir is None:
+            raise ValueError(f"{path}: no provenance record yet; run make replicate first")
+        write_provenance(output_dir, data_dir, {})
     record = json.loads(path.read_text(encoding="utf-8"))
     record["parameters"][notebook] = parameters
     path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")

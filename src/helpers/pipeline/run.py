@@ -1,32 +1,61 @@
-"""Run the notebooks with papermill on any raw data directory (``make replicate``).
+"""Run the notebooks with papermill on any raw data directory (``make replicate``, ``make whatif``).
 
-Papermill only warns about a parameter a notebook does not declare; a typo
-would silently run the default analysis. Here every parameter is checked
-against the notebooks' ``parameters`` cells first: an unknown name or a value
-of the wrong type stops the run with one clear error.
+A run is checked before it starts and atomic when it ends:
+
+1. Every parameter's name, type and value is checked against the notebooks'
+   ``parameters`` cells and :data:`helpers.pipeline.parameters.RULES`.
+2. ``OUTPUT_DIR`` is locked, must not overlap ``DATA_DIR``, and may hold only
+   what an earlier run wrote (:mod:`helpers.pipeline.outputs`).
+3. The notebooks run into a staging folder; the executed notebooks are
+   scrubbed of machine paths, the site is rendered, and only then does the
+   staging folder replace ``OUTPUT_DIR``. A failure leaves ``OUTPUT_DIR`` as
+   it was and keeps the failed run next to it; an interrupt (Ctrl-C, a kill
+   of the runner or of ``make``) ends the kernels and leaves nothing behind.
 
 Command line::
 
     python -m helpers.pipeline.run --data-dir DATA --output-dir OUT [-p name value ...]
+    python -m helpers.pipeline.run --from-env     # DATA_DIR, OUTPUT_DIR, PARAMS from make
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
-import datetime as dt
+import ctypes
 import json
+import os
+import shlex
+import signal
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import nbformat
+import pandas as pd
 import papermill as pm
-import yaml
 
 from helpers import claims
 from helpers.paths import NOTEBOOK_DIR
-from helpers.pipeline.provenance import add_parameters
+from helpers.pipeline.outputs import (
+    DATA_PLACEHOLDER,
+    OUTPUT_PLACEHOLDER,
+    Staging,
+    check_output_dir,
+    check_places,
+    locked,
+    scrub_notebook,
+    scrubbed,
+)
+from helpers.pipeline.parameters import (
+    RESERVED,
+    check_parameters,
+    effective_parameters,
+    notebook_parameters,
+    parse_value,
+)
+from helpers.pipeline.provenance import add_parameters, data_fingerprint
 from helpers.pipeline.results import assemble
 from helpers.pipeline.site import render_site
 
@@ -35,13 +64,11 @@ __all__ = [
     "NOTEBOOKS",
     "REPORT",
     "WHATIF",
-    "check_parameters",
-    "effective_parameters",
-    "notebook_parameters",
+    "Interrupted",
+    "NotebookFailed",
     "recorded_parameters",
     "run_all",
     "run_whatif",
-    "strip_volatile_metadata",
 ]
 
 #: The report runs last: it reads what the others wrote, and is told how they ran.
@@ -50,90 +77,18 @@ REPORT = "05_report.ipynb"
 NOTEBOOKS = (*(f"{name}.ipynb" for name in claims.NOTEBOOKS), REPORT)
 #: The students' what-if notebook (power, multiverse): run on its own by ``make whatif``.
 WHATIF = "06_whatif.ipynb"
-#: Parameters the runner sets itself.
-RESERVED = ("data_dir", "output_dir", "run_parameters")
 KERNEL = "sagui-henson-2022"
-
-_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "int": (int,),
-    "float": (float, int),
-    "bool": (bool,),
-}
+#: The kernel keeps its log to itself: no "Kernel is running over TCP without encryption",
+#: and no error log of a kernel stopped mid-cell when the run is interrupted.
+_KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
-def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
-    """The parameters a notebook declares: ``{name: {"type", "default", "help"}}``."""
-    inspected = pm.inspect_notebook(str(notebook))
-    return {
-        name: {
-            "type": info["inferred_type_name"],
-            "default": info["default"],
-            "help": info["help"],
-        }
-        for name, info in inspected.items()
-    }
+class Interrupted(BaseException):
+    """The run was stopped by a signal (Ctrl-C, SIGTERM, or ``make`` dying)."""
 
 
-def check_parameters(
-    parameters: dict[str, Any], notebooks: dict[str, dict[str, dict[str, Any]]]
-) -> dict[str, dict[str, Any]]:
-    """Split ``parameters`` per notebook, refusing unknown names and wrong types.
-
-    Parameters
-    ----------
-    parameters : dict
-        Name to value, as given by the user.
-    notebooks : dict
-        Notebook name to its declared parameters (:func:`notebook_parameters`).
-
-    Returns
-    -------
-    dict
-        Notebook name to the parameters it takes.
-
-    Raises
-    ------
-    ValueError
-        Naming the parameter, what was given, and what the notebooks accept.
-    """
-    declared: dict[str, str] = {}
-    for spec in notebooks.values():
-        for name, info in spec.items():
-            declared.setdefault(name, info["type"])
-    for name, value in parameters.items():
-        if name not in declared:
-            known = ", ".join(sorted(declared))
-            raise ValueError(f"unknown parameter {name!r}; the notebooks take: {known}")
-        expected = declared[name]
-        allowed = _TYPES.get(expected)
-        wrong_bool = isinstance(value, bool) and expected != "bool"
-        if allowed is not None and (wrong_bool or not isinstance(value, allowed)):
-            raise ValueError(
-                f"parameter {name!r} must be {expected}, got {type(value).__name__} {value!r}"
-            )
-    return {
-        notebook: {name: value for name, value in parameters.items() if name in spec}
-        for notebook, spec in notebooks.items()
-    }
-
-
-def effective_parameters(
-    notebook: str | Path, given: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """The parameters a notebook runs with: its declared defaults, overridden by ``given``.
-
-    Examples
-    --------
-    >>> effective_parameters(NOTEBOOK_DIR / "03_aim2_wellbeing.ipynb", {"who5_cutoff": 32})[
-    ...     "who5_cutoff"]
-    32
-    """
-    defaults = {
-        name: ast.literal_eval(info["default"])
-        for name, info in notebook_parameters(Path(notebook)).items()
-    }
-    return {**defaults, **(given or {})}
+class NotebookFailed(Exception):
+    """A notebook stopped with an error; the message says which, where and why, in one line."""
 
 
 def recorded_parameters(
@@ -161,31 +116,125 @@ def recorded_parameters(
     return {name: effective_parameters(NOTEBOOK_DIR / name, places) for name in NOTEBOOKS}
 
 
-def _checked_run(
-    data_dir: str | Path, output_dir: str | Path, parameters: dict[str, Any] | None
-) -> tuple[Path, Path, dict[str, Any]]:
-    """Absolute directories and the user's parameters, refusing what the runner sets itself."""
+# --- signals -------------------------------------------------------------------------
+
+
+def _raise_interrupted(signum: int, _frame: Any) -> None:
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def _end_with_parent() -> None:
+    """Ask Linux to send SIGTERM when ``make`` (the parent) dies, however it dies."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: Ctrl-C and SIGTERM still work
+        pass
+
+
+def _handle_signals() -> None:
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_interrupted)
+    _end_with_parent()
+
+
+# --- running --------------------------------------------------------------------------
+
+
+def _places(data_dir: str | Path, output_dir: str | Path) -> tuple[Path, Path]:
     data_dir, output_dir = Path(data_dir).resolve(), Path(output_dir).resolve()
     if not data_dir.is_dir():
-        raise ValueError(f"data_dir: {data_dir} is not a directory")
-    given = dict(parameters or {})
-    for reserved in RESERVED:
-        if reserved in given:
-            raise ValueError(f"{reserved} is set by the runner, not as a parameter")
-    return data_dir, output_dir, given
+        raise ValueError(f"DATA_DIR ({data_dir}) is not a directory")
+    check_places(data_dir, output_dir)
+    return data_dir, output_dir
 
 
-def _execute(name: str, target: Path, parameters: dict[str, Any], progress_bar: bool) -> None:
-    """Run one notebook with papermill into ``target``, then strip its run timestamps."""
-    pm.execute_notebook(
-        str(NOTEBOOK_DIR / name),
-        str(target),
-        parameters=parameters,
-        kernel_name=KERNEL,
-        progress_bar=progress_bar,
-        cwd=str(NOTEBOOK_DIR),
+def _step_of(notebook: nbformat.NotebookNode, index: int) -> str:
+    """The heading of the section a cell belongs to, for naming the failed step."""
+    for cell in reversed(notebook.cells[: index + 1]):
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return "the first cells"
+
+
+def _execute(name: str, target: Path, parameters: dict[str, Any], say: Callable) -> None:
+    """Run one notebook into ``target``; a failure becomes one :class:`NotebookFailed` line."""
+    started = time.perf_counter()
+    say(f"  running {Path(name).stem} …")
+    try:
+        pm.execute_notebook(
+            str(NOTEBOOK_DIR / name),
+            str(target),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            cwd=str(NOTEBOOK_DIR),
+            extra_arguments=_KERNEL_ARGUMENTS,
+        )
+    except pm.PapermillExecutionError as error:
+        executed = nbformat.read(target, as_version=4)
+        cause = f"{error.ename}: {str(error.evalue).splitlines()[0] if error.evalue else ''}"
+        raise NotebookFailed(
+            f'{Path(name).stem} failed at the step "{_step_of(executed, error.cell_index)}" '
+            f"(cell {error.cell_index + 1}): {cause}"
+        ) from error
+    say(f"  {Path(name).stem} done in {time.perf_counter() - started:.0f} s")
+
+
+def _replacements(data_dir: Path, stage: Path) -> dict[str, str]:
+    return {str(stage): OUTPUT_PLACEHOLDER, str(data_dir): DATA_PLACEHOLDER}
+
+
+def _run_in_stage(
+    staging: Staging,
+    data_dir: Path,
+    runs: list[tuple[str, dict[str, Any]]],
+    say: Callable,
+) -> None:
+    """Execute ``runs`` (notebook, parameters) into the staging folder, scrub, render."""
+    stage = staging.path
+    (stage / "notebooks").mkdir(exist_ok=True)
+    for name, parameters in runs:
+        _execute(name, stage / "notebooks" / name, parameters, say)
+    replacements = _replacements(data_dir, stage)
+    for notebook in sorted((stage / "notebooks").glob("*.ipynb")):
+        scrub_notebook(notebook, replacements)
+
+
+def _summary(output_dir: Path, given: dict[str, Any]) -> list[str]:
+    lines = [f"wrote {output_dir}; open {output_dir / 'site' / 'index.html'}"]
+    card = output_dir / "scorecard.csv"
+    if card.exists():
+        verdicts = pd.read_csv(card, keep_default_na=False)["verdict"].value_counts()
+        lines.append(
+            "scorecard: " + ", ".join(f"{count} {verdict}" for verdict, count in verdicts.items())
+        )
+    lines.append(
+        "parameters that differ from the paper's: "
+        + (", ".join(f"{name} = {value!r}" for name, value in sorted(given.items())) or "none")
     )
-    strip_volatile_metadata(target)
+    return lines
+
+
+def _guarded(output_dir: Path, run: Callable[[Staging], None], start_from_current: bool) -> None:
+    """Lock, stage, run, publish; on failure keep the staging folder, on interrupt drop it."""
+    with locked(output_dir):
+        check_output_dir(output_dir)
+        staging = Staging(output_dir, start_from_current=start_from_current)
+        try:
+            run(staging)
+        except (Interrupted, KeyboardInterrupt):
+            staging.discard()
+            raise Interrupted(f"interrupted; {output_dir} was left as it was") from None
+        except Exception as error:
+            failed = staging.keep_failed()
+            raise NotebookFailed(
+                f"{error} — {output_dir} was left as it was; the failed run, with each "
+                f"notebook's full traceback, is in {failed}"
+            ) from error
+        staging.publish()
 
 
 def run_all(
@@ -193,38 +242,58 @@ def run_all(
     output_dir: str | Path,
     parameters: dict[str, Any] | None = None,
     notebooks: tuple[str, ...] = NOTEBOOKS,
-    progress_bar: bool = True,
+    say: Callable = lambda _text: None,
 ) -> Path:
-    """Execute every notebook into ``output_dir``, then render the site.
+    """Execute every notebook into ``output_dir``, atomically, then render the site.
 
     The analysis notebooks run first; the report then assembles
-    ``estimates.csv``, writes ``scorecard.csv`` and ``provenance.json``
-    (told every notebook's parameters), and the executed notebooks, stripped
-    of run timestamps, are rendered to ``<output_dir>/site/``.
+    ``estimates.csv``, writes ``scorecard.csv`` and ``provenance.json`` (told
+    every notebook's parameters), and the executed notebooks, scrubbed of run
+    timestamps and machine paths, are rendered to ``<output_dir>/site/``.
+
+    Parameters
+    ----------
+    say : callable
+        Where progress lines go (the command line prints them).
 
     Returns
     -------
     pathlib.Path
         The assembled ``estimates.csv``.
+
+    Raises
+    ------
+    ValueError
+        Before anything runs: a bad parameter, directory or lock.
+    NotebookFailed
+        A notebook stopped; ``output_dir`` is as it was.
     """
-    data_dir, output_dir, given = _checked_run(data_dir, output_dir, parameters)
+    data_dir, output_dir = _places(data_dir, output_dir)
+    given = dict(parameters or {})
     specs = {name: notebook_parameters(NOTEBOOK_DIR / name) for name in notebooks}
     per_notebook = check_parameters(given, specs)
-    places = {"data_dir": str(data_dir), "output_dir": str(output_dir)}
-    effective = {
-        name: effective_parameters(NOTEBOOK_DIR / name, {**per_notebook[name], **places})
-        for name in notebooks
-    }
-    executed = output_dir / "notebooks"
-    executed.mkdir(parents=True, exist_ok=True)
-    for name in notebooks:
-        run = {**per_notebook[name], **places}
-        if name == REPORT:
-            run["run_parameters"] = json.dumps(effective, sort_keys=True)
-        _execute(name, executed / name, run, progress_bar)
-    if REPORT not in notebooks:
-        assemble(output_dir)
-    render_site(output_dir)
+
+    def run(staging: Staging) -> None:
+        places = {"data_dir": str(data_dir), "output_dir": str(staging.path)}
+        effective = {
+            name: effective_parameters(NOTEBOOK_DIR / name, {**per_notebook[name], **places})
+            for name in notebooks
+        }
+        recorded = scrubbed(effective, _replacements(data_dir, staging.path))
+        runs = []
+        for name in notebooks:
+            run_parameters = {**per_notebook[name], **places}
+            if name == REPORT:
+                run_parameters["run_parameters"] = json.dumps(recorded, sort_keys=True)
+            runs.append((name, run_parameters))
+        _run_in_stage(staging, data_dir, runs, say)
+        if REPORT not in notebooks:
+            assemble(staging.path)
+        render_site(staging.path)
+
+    _guarded(output_dir, run, start_from_current=False)
+    for line in _summary(output_dir, given):
+        say(line)
     return output_dir / "estimates.csv"
 
 
@@ -232,50 +301,90 @@ def run_whatif(
     data_dir: str | Path,
     output_dir: str | Path,
     parameters: dict[str, Any] | None = None,
-    progress_bar: bool = True,
+    say: Callable = lambda _text: None,
 ) -> Path:
-    """Execute the what-if notebook into ``output_dir`` and add it to the site.
+    """Execute the what-if notebook into ``output_dir`` beside a replication; re-render the site.
+
+    ``output_dir`` may be new, or hold a replication of the same data (its
+    ``provenance.json`` has the same data fingerprint); anything else is refused,
+    so every page of the site comes from the data ``provenance.json`` names.
 
     Returns
     -------
     pathlib.Path
         The executed notebook.
     """
-    data_dir, output_dir, given = _checked_run(data_dir, output_dir, parameters)
+    data_dir, output_dir = _places(data_dir, output_dir)
+    given = dict(parameters or {})
     per_notebook = check_parameters(given, {WHATIF: notebook_parameters(NOTEBOOK_DIR / WHATIF)})
-    executed = output_dir / "notebooks" / WHATIF
-    executed.parent.mkdir(parents=True, exist_ok=True)
-    run = {"data_dir": str(data_dir), "output_dir": str(output_dir), **per_notebook[WHATIF]}
-    _execute(WHATIF, executed, run, progress_bar)
-    if (output_dir / "provenance.json").exists():
-        add_parameters(output_dir, WHATIF, effective_parameters(NOTEBOOK_DIR / WHATIF, run))
-    render_site(output_dir)
-    return executed
+    record = output_dir / "provenance.json"
+    if record.exists():
+        recorded = json.loads(record.read_text(encoding="utf-8"))["data"]["sha256"]
+        if recorded != data_fingerprint(data_dir)["sha256"]:
+            raise ValueError(
+                f"OUTPUT_DIR ({output_dir}) holds a replication of other data than DATA_DIR; "
+                "run make replicate with this DATA_DIR first, or choose another OUTPUT_DIR"
+            )
+
+    def run(staging: Staging) -> None:
+        places = {"data_dir": str(data_dir), "output_dir": str(staging.path)}
+        parameters = {**places, **per_notebook[WHATIF]}
+        _run_in_stage(staging, data_dir, [(WHATIF, parameters)], say)
+        effective = effective_parameters(NOTEBOOK_DIR / WHATIF, parameters)
+        add_parameters(
+            staging.path,
+            WHATIF,
+            scrubbed(effective, _replacements(data_dir, staging.path)),
+            data_dir,
+        )
+        render_site(staging.path)
+
+    _guarded(output_dir, run, start_from_current=True)
+    for line in _summary(output_dir, given)[::2]:
+        say(line)
+    return output_dir / "notebooks" / WHATIF
 
 
-#: Cell metadata that records when a run happened, not what it computed.
-VOLATILE_CELL_METADATA = ("papermill", "execution")
+# --- command line ------------------------------------------------------------------------
 
 
-def strip_volatile_metadata(notebook: str | Path) -> None:
-    """Remove run timestamps and durations so a re-executed notebook has stable bytes.
+def _parameters(pairs: list[list[str]], notebooks: tuple[str, ...]) -> dict[str, Any]:
+    """Command-line ``-p name value`` pairs, each value read as its declared type."""
+    declared: dict[str, str] = {}
+    for name in notebooks:
+        for parameter, info in notebook_parameters(NOTEBOOK_DIR / name).items():
+            declared.setdefault(parameter, info["type"])
+    values = {}
+    for name, text in pairs:
+        if name in declared and name not in RESERVED:
+            try:
+                values[name] = parse_value(text, declared[name])
+            except ValueError as error:
+                raise ValueError(f"parameter {name!r}: {error}") from None
+        else:
+            values[name] = text  # check_parameters names what is wrong with it
+    return values
 
-    Papermill and the kernel client stamp every cell with start and end
-    times; the committed notebooks keep only what the code computed.
-    """
-    path = Path(notebook)
-    content = nbformat.read(path, as_version=4)
-    content.metadata.pop("papermill", None)
-    for cell in content.cells:
-        for key in VOLATILE_CELL_METADATA:
-            cell.metadata.pop(key, None)
-    nbformat.write(content, path)
 
-
-def _read_value(text: str) -> Any:
-    """YAML for numbers and booleans; dates stay the text they were written as."""
-    value = yaml.safe_load(text)
-    return text if isinstance(value, dt.date) else value
+def _from_env(parser: argparse.ArgumentParser) -> tuple[str, str, list[list[str]]]:
+    """``make``'s DATA_DIR, OUTPUT_DIR and PARAMS, passed as environment values, never as shell."""
+    data_dir, output_dir = os.environ.get("RUN_DATA_DIR", ""), os.environ.get("RUN_OUTPUT_DIR", "")
+    if not data_dir or not output_dir:
+        parser.error("--from-env needs RUN_DATA_DIR and RUN_OUTPUT_DIR (make sets them)")
+    try:
+        words = shlex.split(os.environ.get("RUN_PARAMS", ""))
+    except ValueError as error:
+        raise ValueError(f"PARAMS: {error}") from None
+    pairs = []
+    while words:
+        if words[0] not in ("-p", "--parameter") or len(words) < 3:
+            raise ValueError(
+                f"PARAMS: expected '-p NAME VALUE' pairs, got {' '.join(words)!r} "
+                "(quote a value that holds spaces)"
+            )
+        pairs.append([words[1], words[2]])
+        words = words[3:]
+    return data_dir, output_dir, pairs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -285,17 +394,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, help="raw data directory")
     parser.add_argument("--output-dir", type=Path, help="where results go")
     parser.add_argument(
-        "--strip",
-        nargs="+",
-        type=Path,
-        metavar="NOTEBOOK",
-        help="only remove run timestamps from these notebooks (make notebooks)",
+        "--from-env", action="store_true", help="read RUN_DATA_DIR, RUN_OUTPUT_DIR, RUN_PARAMS"
     )
     parser.add_argument(
         "--whatif",
         action="store_true",
         help="run the what-if notebook (power, multiverse) instead of the replication",
     )
+    parser.add_argument("--traceback", action="store_true", help="print a failure's traceback")
     parser.add_argument(
         "-p",
         "--parameter",
@@ -303,23 +409,50 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar=("NAME", "VALUE"),
-        help="a notebook parameter; VALUE is read as YAML (28, 0.05, true, text)",
+        help="a notebook parameter, read as its declared type",
+    )
+    parser.add_argument(
+        "--strip",
+        nargs="+",
+        type=Path,
+        metavar="NOTEBOOK",
+        help="only remove run timestamps from these notebooks (make notebooks)",
     )
     arguments = parser.parse_args(argv)
     if arguments.strip:
         for notebook in arguments.strip:
-            strip_volatile_metadata(notebook)
+            scrub_notebook(notebook)
         return 0
-    if arguments.data_dir is None or arguments.output_dir is None:
-        parser.error("--data-dir and --output-dir are required")
-    parameters = {name: _read_value(value) for name, value in arguments.parameter}
-    runner, name = (run_whatif, "make whatif") if arguments.whatif else (run_all, "make replicate")
+    name = "make whatif" if arguments.whatif else "make replicate"
+    _handle_signals()
     try:
-        path = runner(arguments.data_dir, arguments.output_dir, parameters)
+        if arguments.from_env:
+            data_dir, output_dir, pairs = _from_env(parser)
+        else:
+            if arguments.data_dir is None or arguments.output_dir is None:
+                parser.error("--data-dir and --output-dir are required")
+            data_dir, output_dir, pairs = (
+                arguments.data_dir,
+                arguments.output_dir,
+                arguments.parameter,
+            )
+        notebooks = (WHATIF,) if arguments.whatif else NOTEBOOKS
+        parameters = _parameters(pairs, notebooks)
+        runner = run_whatif if arguments.whatif else run_all
+        runner(data_dir, output_dir, parameters, say=print)
     except ValueError as error:
         print(f"{name}: {error}", file=sys.stderr)
         return 2
-    print(f"wrote {path}")
+    except NotebookFailed as error:
+        print(f"{name}: {error}", file=sys.stderr)
+        if arguments.traceback and error.__cause__ is not None:
+            import traceback
+
+            traceback.print_exception(error.__cause__)
+        return 1
+    except (Interrupted, KeyboardInterrupt) as error:
+        print(f"{name}: {error or 'interrupted'}", file=sys.stderr)
+        return 130
     return 0
 
 

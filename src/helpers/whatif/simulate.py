@@ -55,7 +55,6 @@ __all__ = [
     "Population",
     "draw_followup",
     "expected_followup",
-    "parse_grid",
     "population",
     "power_summary",
     "power_table",
@@ -301,23 +300,6 @@ def power_table(
             }
         )
     return pd.DataFrame(rows)
-
-
-def parse_grid(text: str, kind: type = float) -> list:
-    """Read a notebook parameter such as ``"200, 400, 675"`` into a sorted list.
-
-    Examples
-    --------
-    >>> parse_grid("675, 200", int)
-    [200, 675]
-    """
-    try:
-        values = sorted({kind(part) for part in str(text).split(",") if part.strip()})
-    except ValueError:
-        raise ValueError(f"grid {text!r}: expected numbers separated by commas") from None
-    if not values:
-        raise ValueError(f"grid {text!r}: no values")
-    return values
 
 
 def sample_size_for_power(curve: pd.DataFrame, target: float = 0.8) -> float:
