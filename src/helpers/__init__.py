@@ -27,7 +27,8 @@ The map
 
     - :mod:`~helpers.data.contract`: the raw data contract as data (tables, columns,
       rules), ``docs/raw-data-contract.md`` for the code;
-    - :mod:`~helpers.data.rawdata`: read a raw data directory, stop at the first broken rule;
+    - :mod:`~helpers.data.files` and :mod:`~helpers.data.rawdata`: read a raw data directory,
+      stop at the first broken rule;
     - :mod:`~helpers.data.scoring`: WHO-5 totals, alliance scores, Cronbach's alpha,
       clinical flags;
     - :mod:`~helpers.data.cohort`: :func:`~helpers.data.cohort.derive_cohort` applies

@@ -113,6 +113,10 @@ RULE_CASES = [
      "assessed_on", "a calendar date written YYYY-MM-DD", [1], "row 1 ('2020-13-01')"),
     ("assessed_on-after-run", "who5_assessments", set_cells("assessed_on", {2: "2032-01-01"}),
      "assessed_on", "on or before the day of the run", [2], "row 2 ('2032-01-01')"),
+    # row 1 is P01's, who registered on 2020-09-01
+    ("assessed_on-before-registration", "who5_assessments",
+     set_cells("assessed_on", {1: "2020-08-31"}),
+     "assessed_on", AFTER_REGISTRATION, [1], "row 1 ('2020-08-31')"),
     *[
         (f"{item}-required", "who5_assessments", set_cells(item, {4: ""}),
          item, "required (no missing values)", [4], "row 4 (missing)")

@@ -2,6 +2,7 @@
 
 - :mod:`helpers.data.contract`: the raw data contract (``docs/raw-data-contract.md``) as
   data and pandera checks;
+- :mod:`helpers.data.files`: reading each table's file, checked as a whole first;
 - :mod:`helpers.data.rawdata`: read a raw data directory and enforce every rule of the
   contract, stopping at the first broken one;
 - :mod:`helpers.data.scoring`: WHO-5 totals, alliance scores, Cronbach's alpha, clinical flags;
