@@ -203,10 +203,11 @@ def _run_in_stage(
         scrub_notebook(notebook, replacements)
 
 
-def _summary(output_dir: Path, given: dict[str, Any]) -> list[str]:
+def _summary(output_dir: Path, given: dict[str, Any], scorecard: bool = True) -> list[str]:
+    """The closing lines: where the results are, the verdict counts, the changed parameters."""
     lines = [f"wrote {output_dir}; open {output_dir / 'site' / 'index.html'}"]
     card = output_dir / "scorecard.csv"
-    if card.exists():
+    if scorecard and card.exists():
         verdicts = pd.read_csv(card, keep_default_na=False)["verdict"].value_counts()
         lines.append(
             "scorecard: " + ", ".join(f"{count} {verdict}" for verdict, count in verdicts.items())
@@ -340,7 +341,7 @@ def run_whatif(
         render_site(staging.path)
 
     _guarded(output_dir, run, start_from_current=True)
-    for line in _summary(output_dir, given)[::2]:
+    for line in _summary(output_dir, given, scorecard=False):
         say(line)
     return output_dir / "notebooks" / WHATIF
 
