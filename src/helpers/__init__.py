@@ -36,8 +36,9 @@ The map
       one numbered step each in its Notes and in its code.
 :mod:`helpers.stats`
     The paper's statistics, each as R computes it (``docs/analysis-plan.md``):
-    :mod:`~helpers.stats.nonparametric` (aim 1), :mod:`~helpers.stats.change` (aim 2),
-    :mod:`~helpers.stats.regression` (aim 3).
+    :mod:`~helpers.stats.descriptive`, :mod:`~helpers.stats.nonparametric` (aim 1),
+    :mod:`~helpers.stats.change` (aim 2), :mod:`~helpers.stats.regression` (aim 3); a
+    statistic R gives as NA is NaN with its reason (:mod:`~helpers.stats.notes`).
 :mod:`helpers.report`
     Where results meet the paper (the only code that reads the printed values):
     :mod:`~helpers.report.published`, :mod:`~helpers.report.verdicts`,
@@ -51,6 +52,8 @@ The map
     :mod:`~helpers.whatif.multiverse` (robustness to analysis choices).
 :mod:`helpers.pipeline`
     :mod:`~helpers.pipeline.run` (``make replicate``, ``make whatif``),
+    :mod:`~helpers.pipeline.parameters` (every parameter checked before a run),
+    :mod:`~helpers.pipeline.outputs` (a locked, atomic output directory),
     :mod:`~helpers.pipeline.results` (``estimates.csv``, refusing unregistered keys),
     :mod:`~helpers.pipeline.provenance`, :mod:`~helpers.pipeline.site`.
 

@@ -230,3 +230,11 @@ def test_row_order_of_the_raw_files_does_not_matter(raw_copy):
     pdt.assert_frame_equal(shuffled.participants, original.participants)
     pdt.assert_frame_equal(shuffled.ratings, original.ratings)
     pdt.assert_frame_equal(shuffled.flow, original.flow)
+
+
+def test_nobody_eligible_gives_an_empty_cohort_and_the_flow_says_where_everyone_left():
+    cohort = derive_cohort(load_raw(SMALL), min_age=200)
+    flow = cohort.flow.set_index("step")
+    assert flow.loc["registered", "n"] == 18
+    assert flow.loc["adult", "n"] == 0 and flow.loc["adult", "excluded"] == 18
+    assert cohort.participants.empty and list(cohort.participants.columns) == list(COHORT_COLUMNS)

@@ -114,3 +114,32 @@ def test_the_display_table_links_each_claim_to_its_notebook():
     table = scorecard.display_table(card)
     assert '<a href="01_cohort.html">01_cohort</a>' in table
     assert table.count("<tr>") == len(PUBLISHED) + 1
+
+
+def test_a_claim_written_as_missing_is_not_estimable_not_uncomputed():
+    """An empty value (``estimates.csv`` read as text, as the report reads it) or NaN means
+    the run wrote the claim but the data could not support it."""
+    estimates = pd.DataFrame(
+        [
+            ("table1.n", "therapy", "100"),
+            ("table1.age.mean", "therapy", "35.53"),
+            ("table1.age.sd", "therapy", ""),  # e.g. one person: no SD
+            ("aim3.alliance.b", "full model", float("nan")),  # e.g. an aliased term
+        ],
+        columns=["key", "group", "value"],
+    )
+    card = scorecard.scorecard(estimates, PUBLISHED).set_index("key")
+    assert card.loc["table1.age.mean", "verdict"] == MATCH
+    assert card.loc["table1.age.sd", "verdict"] == scorecard.NOT_ESTIMABLE
+    assert card.loc["aim3.alliance.b", "verdict"] == scorecard.NOT_ESTIMABLE
+    assert card.loc["aim3.alliance.beta", "verdict"] == scorecard.NOT_COMPUTED  # never written
+    assert pd.isna(card.loc["table1.age.sd", "replicated"])
+    assert scorecard.NOT_ESTIMABLE == "not estimable on these data"
+    assert scorecard.NOT_ESTIMABLE in scorecard.VERDICTS
+    counts = scorecard.counts(card.reset_index(), "table")
+    assert counts.loc["All", scorecard.NOT_ESTIMABLE] == 2
+    assert counts.loc["All", scorecard.NOT_COMPUTED] == len(PUBLISHED) - 3
+    assert counts.loc["All", "claims"] == len(PUBLISHED)
+    table = scorecard.display_table(card.reset_index())
+    assert "not estimable on these data</span>" in table
+    assert table.count("#fbefff") == 2  # its own colour

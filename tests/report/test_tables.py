@@ -7,7 +7,14 @@ import pytest
 
 from helpers.data.cohort import derive_cohort
 from helpers.data.rawdata import load_raw
-from helpers.report.tables import flow_estimates, table1_display, table1_estimates
+from helpers.report.tables import (
+    flow_estimates,
+    flow_sentence,
+    require_analysed,
+    table1_display,
+    table1_estimates,
+    utilization_sentence,
+)
 from locations import R_VALUES, SMALL, STATS_COHORT
 
 
@@ -69,3 +76,46 @@ def test_table1_descriptives_match_r():
                 ours = table[f"table1.{stem}.{statistic}", group]
                 expected = float(reference[f"table1_{column}_{group}_{statistic}"])
                 assert ours == pytest.approx(expected, rel=1e-12), (column, group, statistic)
+
+
+def test_an_empty_group_is_written_as_missing_with_a_reason(cohort):
+    """No "both" users: Table 1's both column is written, its statistics missing, and why."""
+    people = cohort.participants[cohort.participants["utilization"] != "both"]
+    frame = table1_estimates(people).set_index(["key", "group"])
+    assert frame.loc[("table1.n", "both"), "value"] == 0
+    assert frame.loc[("cohort.utilization.both.n", "all"), "value"] == 0
+    assert pd.isna(frame.loc[("table1.age.mean", "both"), "value"])
+    assert frame.loc[("table1.age.mean", "both"), "note"] == "nobody in this group"
+    assert pd.isna(frame.loc[("table1.sex.female.pct", "both"), "value"])
+    assert frame.loc[("table1.age.mean", "therapy"), "note"] == ""
+    display = table1_display(frame.reset_index())
+    assert display.loc["Age, M (SD)", "both"] == "– (–)"
+    assert "nan" not in display.to_string()
+    sentence = utilization_sentence(frame.reset_index())
+    assert "nobody used both" in sentence and "nan" not in sentence
+
+
+def test_one_person_has_no_standard_deviation(cohort):
+    one = cohort.participants.head(1)
+    frame = table1_estimates(one).set_index(["key", "group"])
+    assert pd.isna(frame.loc[("table1.age.sd", "total"), "value"])
+    assert frame.loc[("table1.age.sd", "total"), "note"] == "only one person: no standard deviation"
+    assert frame.loc[("cohort.age.mean", "all"), "value"] == one["age"].iloc[0]
+
+
+def test_the_flow_sentence_names_the_largest_exclusion(cohort):
+    # 18 -> 16 -> 14 -> 13 -> 11 -> 8: the rating step excludes 3, more than any other
+    assert flow_sentence(cohort.flow).endswith(
+        "The rating requirement is the largest single exclusion (3 people)."
+    )
+
+
+def test_nobody_eligible_stops_and_names_the_step(cohort):
+    flow = cohort.flow.copy()
+    flow.loc[flow["step"].isin(["followup", "rated"]), "n"] = 0
+    flow.loc[flow["step"] == "followup", "excluded"] = 13
+    with pytest.raises(ValueError, match="everyone left at step 'followup'") as stopped:
+        require_analysed(flow)
+    assert "13 of 13 were excluded" in str(stopped.value)
+    assert "registered 18 -> adult 16" in str(stopped.value)
+    require_analysed(cohort.flow)  # 8 analysed: no error

@@ -33,7 +33,7 @@ def cohort_statistics(cohort: Cohort) -> pd.DataFrame:
     rows: list[tuple[str, str, float]] = []
     add = lambda key, group, value: rows.append((key, group, float(value)))  # noqa: E731
     for frame in (table1_estimates(people), flow_estimates(cohort.flow)):
-        rows += list(frame.itertuples(index=False, name=None))
+        rows += list(frame[["key", "group", "value"]].itertuples(index=False, name=None))
     groups = {g: people[people["utilization"] == g] for g in UTILIZATION_TYPES}
     # aim 1
     add("aim1.alliance.median", "all", people["alliance_score"].median())

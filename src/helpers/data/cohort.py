@@ -118,7 +118,10 @@ def _whole(value: Any, name: str, low: int) -> int:
 
 def _latest(frame: pd.DataFrame) -> pd.DataFrame:
     """Keep each person's latest row by ``assessed_on`` (unique per person and date)."""
-    ordered = frame.sort_values(["participant_id", "assessed_on"], kind="stable")
+    # with nobody left, the empty merge keeps an index named like the column: drop it
+    ordered = frame.reset_index(drop=True).sort_values(
+        ["participant_id", "assessed_on"], kind="stable"
+    )
     return ordered.groupby("participant_id", sort=False).tail(1).set_index("participant_id")
 
 

@@ -15,45 +15,89 @@ import pandas as pd
 
 from helpers import claims
 
-__all__ = ["COLUMNS", "Estimates", "assemble"]
+__all__ = ["COLUMNS", "NOT_ESTIMABLE", "Estimates", "assemble"]
 
 COLUMNS = ("key", "group", "value", "note")
+#: How the note of a missing value begins: ``not estimable: <reason>``.
+NOT_ESTIMABLE = "not estimable"
 
 
 class Estimates:
     """Collects one notebook's numbers before they are written.
 
+    A statistic the data cannot support is recorded as *missing*: an empty
+    value and the note ``not estimable: <reason>`` (:meth:`missing`), never
+    a NaN or a number R would not give.
+
     Examples
     --------
     >>> estimates = Estimates()
     >>> estimates.add("cohort.analyzed", "all", 3087)
-    >>> estimates.frame()["value"].tolist()
-    [3087.0]
+    >>> estimates.missing("cohort.age.sd", "all", "one person: no standard deviation")
+    >>> estimates.frame()[["value", "note"]].values.tolist()
+    [[nan, 'not estimable: one person: no standard deviation'], [3087.0, '']]
     """
 
     def __init__(self) -> None:
         self._rows: dict[tuple[str, str], tuple[float, str]] = {}
 
-    def add(self, key: str, group: str, value: float, note: str = "") -> None:
-        """Record one number; a key and group may be recorded once.
-
-        Raises
-        ------
-        ValueError
-            If the key or group is not in the registry of claims
-            (:mod:`helpers.claims`), was recorded already, or the value is NaN.
-        """
+    def _record(self, key: str, group: str, number: float, note: str) -> None:
         if not key or not isinstance(key, str) or not isinstance(group, str) or not group:
             raise ValueError(
                 f"estimates: key and group must be non-empty text, got {key!r}, {group!r}"
             )
         if (key, group) in self._rows:
             raise ValueError(f"estimates: {key} [{group}] recorded twice")
-        number = float(value)
-        if math.isnan(number):
-            raise ValueError(f"estimates: {key} [{group}] is NaN; record only computed numbers")
         claims.check(key, group)
         self._rows[(key, group)] = (number, note)
+
+    def add(self, key: str, group: str, value: float | None, note: str = "") -> None:
+        """Record one number; a key and group may be recorded once.
+
+        A missing value (None, NaN or infinite) needs a ``note`` saying why: it
+        is recorded as :meth:`missing` with that reason.
+
+        Raises
+        ------
+        ValueError
+            If the key or group is not in the registry of claims
+            (:mod:`helpers.claims`), was recorded already, or the value is
+            missing without a note.
+        """
+        number = math.nan if value is None else float(value)
+        if not math.isfinite(number):
+            if not isinstance(note, str) or not note.strip():
+                raise ValueError(
+                    f"estimates: {key} [{group}] is {'NaN' if math.isnan(number) else number}; "
+                    "record only computed numbers, or say why it is missing (Estimates.missing)"
+                )
+            self.missing(key, group, note)
+            return
+        self._record(key, group, number, note)
+
+    def missing(self, key: str, group: str, reason: str) -> None:
+        """Record that ``key`` [``group``] is not estimable on these data, and why.
+
+        The value is written empty, the note as ``not estimable: <reason>``.
+        """
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError(f"estimates: {key} [{group}] is missing; say why")
+        note = reason if reason.startswith(NOT_ESTIMABLE) else f"{NOT_ESTIMABLE}: {reason}"
+        self._record(key, group, math.nan, note)
+
+    def add_field(self, key: str, group: str, result: pd.Series, field: str) -> None:
+        """Record ``result[field]``; when it is missing, as :meth:`missing` with the result's note.
+
+        ``result`` is a statistic's result (:mod:`helpers.stats`): a Series, or
+        a row of a result table, whose ``note`` says why its NaN fields are missing.
+        """
+        value = result[field]
+        number = math.nan if value is None else float(value)
+        if math.isfinite(number):
+            self._record(key, group, number, "")
+        else:
+            note = result.get("note", "") if hasattr(result, "get") else ""
+            self.add(key, group, number, note if isinstance(note, str) else "")
 
     def add_result(
         self, prefix: str, group: str, result: pd.Series, fields: dict[str, str]
@@ -61,13 +105,14 @@ class Estimates:
         """Record several fields of one test result as ``<prefix>.<name>``.
 
         ``fields`` maps the estimate's last key part to the result's field,
-        e.g. ``{"W": "W", "p": "p", "r": "r"}``.
+        e.g. ``{"W": "W", "p": "p", "r": "r"}``. A missing field is recorded
+        as missing, with the result's note (:meth:`add_field`).
         """
         for name, column in fields.items():
-            self.add(f"{prefix}.{name}", group, result[column])
+            self.add_field(f"{prefix}.{name}", group, result, column)
 
     def frame(self) -> pd.DataFrame:
-        """The rows, sorted by key and group."""
+        """The rows, sorted by key and group; a missing value is NaN (an empty CSV cell)."""
         rows = [(k, g, v, n) for (k, g), (v, n) in self._rows.items()]
         return pd.DataFrame(rows, columns=list(COLUMNS)).sort_values(
             ["key", "group"], ignore_index=True

@@ -86,14 +86,13 @@ def alliance_by_utilization(participants: pd.DataFrame, groups=UTILIZATION_TYPES
             scores, bins=bins, weights=weights, color="#4c72b0", edgecolor="white"
         )
         patches[-1].set_facecolor("#dd8452")
-        ceiling = 100 * (scores == 5).mean() if len(scores) else 0.0
-        median = scores.median() if len(scores) else float("nan")
-        axis.axvline(median, color="#c44e52", linewidth=1.5)
-        axis.set_title(
-            f"{group}: n = {len(scores):,}, median {median:.2f}, {ceiling:.0f}% at the ceiling (5)",
-            loc="left",
-            fontsize=10,
-        )
+        if len(scores):
+            ceiling, median = 100 * (scores == 5).mean(), scores.median()
+            axis.axvline(median, color="#c44e52", linewidth=1.5)
+            title = f"n = {len(scores):,}, median {median:.2f}, {ceiling:.0f}% at the ceiling (5)"
+        else:
+            title = "nobody"
+        axis.set_title(f"{group}: {title}", loc="left", fontsize=10)
         axis.set_ylabel("% of people")
     axes[-1].set_xlabel(
         "alliance score (mean of bond and goals items over rated sessions); orange: exactly 5"
@@ -162,8 +161,10 @@ def change_by_group(table: pd.DataFrame):
     Parameters
     ----------
     table : pandas.DataFrame
-        Indexed by group, with ``mean_change``, ``ci_low``, ``ci_high``, ``n``.
+        Indexed by group, with ``mean_change``, ``ci_low``, ``ci_high``, ``n``;
+        groups without people are left out.
     """
+    table = table[table["n"] > 0]
     labels = [f"{group} (n = {row.n:,.0f})" for group, row in table.iterrows()]
     figure, axis = _intervals(
         table["mean_change"], table["ci_low"], table["ci_high"], labels, row_height=0.7
@@ -182,7 +183,7 @@ def coefficient_plot(coefficients: pd.DataFrame, labels: dict[str, str]):
     ----------
     coefficients : pandas.DataFrame
         A step of :func:`helpers.stats.regression.hierarchical_regression` (``term``,
-        ``b``, ``ci_low``, ``ci_high``, ``beta``).
+        ``b``, ``ci_low``, ``ci_high``, ``beta``); a term not estimable is labelled so.
     labels : dict
         Term to the label shown.
     """
@@ -193,7 +194,10 @@ def coefficient_plot(coefficients: pd.DataFrame, labels: dict[str, str]):
         table["beta"],
         table["beta_low"],
         table["beta_high"],
-        [labels.get(term, term) for term in table["term"]],
+        [
+            labels.get(term, term) + (" (not estimable)" if pd.isna(beta) else "")
+            for term, beta in zip(table["term"], table["beta"], strict=True)
+        ],
         row_height=0.55,
     )
     axis.set_xlabel("standardized coefficient (beta) with 95% CI")
@@ -215,7 +219,10 @@ def simple_slopes_plot(slopes: dict[str, pd.DataFrame]):
     alliance = np.array([-2.0, 1.0])
     for axis, (title, table) in zip(axes, slopes.items(), strict=True):
         for row in table.itertuples():
-            axis.plot(alliance, row.intercept + row.slope * alliance, label=f"{row.level}")
+            shown = (
+                "" if np.isfinite(row.slope) and np.isfinite(row.intercept) else " (not estimable)"
+            )
+            axis.plot(alliance, row.intercept + row.slope * alliance, label=f"{row.level}{shown}")
         axis.set_title(title, fontsize=10)
         axis.set_xlabel("alliance (z)")
         axis.legend(fontsize=8, frameon=False)

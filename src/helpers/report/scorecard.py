@@ -7,7 +7,10 @@ sampling tolerance* when the distance to the printed interval is at most
 comes from the replicated results themselves (rules in :func:`standard_error`);
 statistics without a usable standard error (p-values, minima, maxima, design
 counts, SEs) either match or differ. For p-values the scorecard also says
-whether the replication reaches the same decision at alpha = .05.
+whether the replication reaches the same decision at alpha = .05. A claim the
+run wrote as missing (an empty value: the statistic is not estimable on
+these data, e.g. an aliased regression term) is *not estimable on these
+data*; one the run never wrote is *not computed*.
 
 Only the report uses this module: it is the one place where the analysis
 meets the published values.
@@ -34,6 +37,7 @@ from helpers.report.verdicts import (
 
 __all__ = [
     "NOT_COMPUTED",
+    "NOT_ESTIMABLE",
     "VERDICTS",
     "counts",
     "display_table",
@@ -43,10 +47,12 @@ __all__ = [
     "write",
 ]
 
-#: A published number the run did not compute.
+#: A published number the run did not compute (no row in ``estimates.csv``).
 NOT_COMPUTED = "not computed"
+#: A published number the run wrote as missing: the data cannot support it (an empty value).
+NOT_ESTIMABLE = "not estimable on these data"
 #: Verdicts in the order the report lists them.
-VERDICTS = (MATCH, WITHIN, DIFFERS, NOT_COMPUTED)
+VERDICTS = (MATCH, WITHIN, DIFFERS, NOT_ESTIMABLE, NOT_COMPUTED)
 
 _ALPHA = 0.05
 _MEDIAN_SE = math.sqrt(math.pi / 2)  # SE(median) = 1.2533 SD / sqrt(n) under normality
@@ -228,7 +234,8 @@ def scorecard(
     Parameters
     ----------
     estimates : pandas.DataFrame
-        ``key``, ``group``, ``value`` (the run's ``estimates.csv``).
+        ``key``, ``group``, ``value`` (the run's ``estimates.csv``; a missing
+        value is empty or NaN).
     published : pandas.DataFrame
         ``key``, ``label``, ``group``, ``reported`` (text as printed),
         ``statistic``, ``source`` (``data/published_values.csv``).
@@ -255,10 +262,9 @@ def scorecard(
         missing = needed - set(frame.columns)
         if missing:
             raise ValueError(f"scorecard: {name} lacks column(s) {sorted(missing)}")
-    values: Lookup = {
-        (k, g): float(v)
-        for k, g, v in zip(estimates["key"], estimates["group"], estimates["value"], strict=True)
-    }
+    written = list(zip(estimates["key"], estimates["group"], estimates["value"], strict=True))
+    values: Lookup = {(k, g): number for k, g, v in written if (number := _number(v)) is not None}
+    missing = {(k, g) for k, g, v in written if _number(v) is None}
     rows = []
     for row in published.itertuples(index=False):
         claim = (row.key, row.group)
@@ -267,7 +273,8 @@ def scorecard(
         se = standard_error(row.key, row.group, row.statistic, values)
         tolerance = None if se is None else z * se
         if value is None:
-            judged, difference, same = NOT_COMPUTED, None, None
+            judged = NOT_ESTIMABLE if claim in missing else NOT_COMPUTED
+            difference, same = None, None
         else:
             judged = verdict(row.reported, value, tolerance)
             difference = None if printed.decimals is None else value - printed_number(row.reported)
@@ -294,6 +301,14 @@ def scorecard(
     return pd.DataFrame(rows)
 
 
+def _number(value: object) -> float | None:
+    """An estimate's value as a float; None for a missing one (an empty cell, NaN)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
 def write(card: pd.DataFrame, output_dir: str | Path) -> Path:
     """Write ``<output_dir>/scorecard.csv`` (unrounded values, 17 significant digits)."""
     path = Path(output_dir) / "scorecard.csv"
@@ -315,7 +330,13 @@ def counts(card: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 _LEFT = (0, 1, 6, 7)  # claim, group, verdict, notebook: text, read from the left
-_COLOURS = {MATCH: "#dafbe1", WITHIN: "#fff8c5", DIFFERS: "#ffebe9", NOT_COMPUTED: "#eaeef2"}
+_COLOURS = {
+    MATCH: "#dafbe1",
+    WITHIN: "#fff8c5",
+    DIFFERS: "#ffebe9",
+    NOT_ESTIMABLE: "#fbefff",
+    NOT_COMPUTED: "#eaeef2",
+}
 
 
 def _shown(value: float | None, decimals: int | None) -> str:

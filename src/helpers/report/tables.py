@@ -9,55 +9,76 @@ included), country shares of the people with a known country.
 from __future__ import annotations
 
 import html
+import math
 
 import pandas as pd
 
 from helpers.design import TABLE1_CONTINUOUS, UTILIZATION_TYPES
 
-__all__ = ["flow_estimates", "html_table", "table1_display", "table1_estimates"]
+__all__ = [
+    "flow_estimates",
+    "flow_sentence",
+    "html_table",
+    "require_analysed",
+    "table1_display",
+    "table1_estimates",
+    "utilization_sentence",
+]
+
+_COLUMNS = ["key", "group", "value", "note"]
 
 
-def _rows_for(frame: pd.DataFrame, group: str) -> list[tuple[str, str, float]]:
-    n = len(frame)
-    if n == 0:
-        return []
-    rows = [
-        ("table1.age.mean", group, frame["age"].mean()),
-        ("table1.age.sd", group, frame["age"].std(ddof=1)),
-        ("table1.n", group, n),
+def _describe(
+    values: pd.Series, stem: str, group: str, nobody: str = "nobody in this group"
+) -> list[tuple[str, str, float, str]]:
+    """Mean, SD, median, min and max of ``values``, each with why it is missing (or "")."""
+    n = int(values.notna().sum())
+    empty = nobody if n == 0 else ""
+    lonely = empty or ("only one person: no standard deviation" if n == 1 else "")
+    return [
+        (f"{stem}.mean", group, values.mean(), empty),
+        (f"{stem}.sd", group, values.std(ddof=1), lonely),
+        (f"{stem}.median", group, values.median(), empty),
+        (f"{stem}.min", group, values.min(), empty),
+        (f"{stem}.max", group, values.max(), empty),
     ]
+
+
+def _share(count: int, total: int, nobody: str) -> tuple[float, str]:
+    """100 count / total, or NaN and why when the total is zero."""
+    return (100 * count / total, "") if total else (math.nan, nobody)
+
+
+def _rows_for(frame: pd.DataFrame, group: str) -> list[tuple[str, str, float, str]]:
+    n = len(frame)
+    nobody = "nobody in this group"
+    rows = [("table1.n", group, n, "")]
+    rows += _describe(frame["age"], "table1.age", group)[:2]  # mean and SD
     for level in ("female", "male"):
         count = int((frame["sex"] == level).sum())
         rows += [
-            (f"table1.sex.{level}.n", group, count),
-            (f"table1.sex.{level}.pct", group, 100 * count / n),
+            (f"table1.sex.{level}.n", group, count, ""),
+            (f"table1.sex.{level}.pct", group, *_share(count, n, nobody)),
         ]
     missing = int(frame["sex"].isna().sum())
     rows += [
-        ("table1.sex.missing.n", group, missing),
-        ("table1.sex.missing.pct", group, 100 * missing / n),
+        ("table1.sex.missing.n", group, missing, ""),
+        ("table1.sex.missing.pct", group, *_share(missing, n, nobody)),
     ]
     known = int(frame["country_group"].notna().sum())
+    unknown = nobody if n == 0 else "nobody in this group has a known country"
     for level in ("us", "non_us"):
         count = int((frame["country_group"] == level).sum())
-        rows.append((f"table1.country.{level}.n", group, count))
-        if known:
-            rows.append((f"table1.country.{level}.pct", group, 100 * count / known))
+        rows.append((f"table1.country.{level}.n", group, count, ""))
+        rows.append((f"table1.country.{level}.pct", group, *_share(count, known, unknown)))
     for stem, column in TABLE1_CONTINUOUS.items():
-        values = frame[column]
-        rows += [
-            (f"table1.{stem}.mean", group, values.mean()),
-            (f"table1.{stem}.sd", group, values.std(ddof=1)),
-            (f"table1.{stem}.median", group, values.median()),
-            (f"table1.{stem}.min", group, values.min()),
-            (f"table1.{stem}.max", group, values.max()),
-        ]
+        rows += _describe(frame[column], f"table1.{stem}", group)
     positive = int(frame["screened_positive"].sum())
     rows += [
-        ("table1.screened_positive.n", group, positive),
-        ("table1.screened_positive.pct", group, 100 * positive / n),
+        ("table1.screened_positive.n", group, positive, ""),
+        ("table1.screened_positive.pct", group, *_share(positive, n, nobody)),
     ]
-    return [row for row in rows if not pd.isna(row[2])]
+    return rows
 
 
 def table1_estimates(participants: pd.DataFrame) -> pd.DataFrame:
@@ -71,44 +92,34 @@ def table1_estimates(participants: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``key``, ``group``, ``value``: every ``table1.*`` cell (groups
+        ``key``, ``group``, ``value``, ``note``: every ``table1.*`` cell (groups
         ``therapy``, ``coaching``, ``both``, ``total``) and the
         ``cohort.*`` summary of the Results section (group ``all``).
         SDs use :math:`n - 1`; medians of even counts average the middle two,
-        as R's ``median``.
+        as R's ``median``. A statistic a group cannot give (any statistic of
+        an empty group, the SD of one person, a percentage of nobody) is NaN,
+        and ``note`` says why.
     """
     rows = []
     for group in UTILIZATION_TYPES:
         rows += _rows_for(participants[participants["utilization"] == group], group)
     rows += _rows_for(participants, "total")
     n = len(participants)
-    rows += [("cohort.analyzed", "all", n)]
-    if n:
-        rows += [
-            ("cohort.age.mean", "all", participants["age"].mean()),
-            ("cohort.age.sd", "all", participants["age"].std(ddof=1)),
-            ("cohort.age.min", "all", participants["age"].min()),
-            ("cohort.age.max", "all", participants["age"].max()),
-        ]
+    nobody = "nobody analysed"
+    rows += [("cohort.analyzed", "all", n, "")]
+    age = _describe(participants["age"], "cohort.age", "all", nobody)
+    rows += [row for row in age if not row[0].endswith(".median")]
     for level in ("female", "male"):
         count = int((participants["sex"] == level).sum())
-        rows.append((f"cohort.sex.{level}.n", "all", count))
-        if n:
-            rows.append((f"cohort.sex.{level}.pct", "all", 100 * count / n))
+        rows.append((f"cohort.sex.{level}.n", "all", count, ""))
+        rows.append((f"cohort.sex.{level}.pct", "all", *_share(count, n, nobody)))
     missing = int(participants["sex"].isna().sum())
-    rows.append(("cohort.sex.missing.n", "all", missing))
-    if n:
-        rows.append(("cohort.sex.missing.pct", "all", 100 * missing / n))
+    rows.append(("cohort.sex.missing.n", "all", missing, ""))
+    rows.append(("cohort.sex.missing.pct", "all", *_share(missing, n, nobody)))
     for group in UTILIZATION_TYPES:
-        rows.append(
-            (
-                f"cohort.utilization.{group}.n",
-                "all",
-                int((participants["utilization"] == group).sum()),
-            )
-        )
-    frame = pd.DataFrame(rows, columns=["key", "group", "value"])
-    frame = frame.dropna(subset=["value"])
+        count = int((participants["utilization"] == group).sum())
+        rows.append((f"cohort.utilization.{group}.n", "all", count, ""))
+    frame = pd.DataFrame(rows, columns=_COLUMNS)
     return frame.astype({"value": float}).reset_index(drop=True)
 
 
@@ -117,15 +128,128 @@ def flow_estimates(flow: pd.DataFrame) -> pd.DataFrame:
 
     ``cohort.completed_assessments`` (after the follow-up step) and
     ``cohort.analyzed`` are the paper's keys; every step also gets
-    ``cohort.flow.<step>.n`` and ``cohort.flow.<step>.excluded``.
+    ``cohort.flow.<step>.n`` and ``cohort.flow.<step>.excluded``. Every
+    count is estimable: ``note`` is empty.
     """
     rows = [
-        ("cohort.completed_assessments", "all", float(flow.set_index("step").loc["followup", "n"]))
+        (
+            "cohort.completed_assessments",
+            "all",
+            float(flow.set_index("step").loc["followup", "n"]),
+            "",
+        )
     ]
     for _, step in flow.iterrows():
-        rows.append((f"cohort.flow.{step['step']}.n", "all", float(step["n"])))
-        rows.append((f"cohort.flow.{step['step']}.excluded", "all", float(step["excluded"])))
-    return pd.DataFrame(rows, columns=["key", "group", "value"])
+        rows.append((f"cohort.flow.{step['step']}.n", "all", float(step["n"]), ""))
+        rows.append((f"cohort.flow.{step['step']}.excluded", "all", float(step["excluded"]), ""))
+    return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+#: Each eligibility step's requirement, in words (``Cohort.flow``'s ``step``).
+_REQUIREMENTS = {
+    "adult": "the age requirement",
+    "in_window_session": "the in-window session requirement",
+    "baseline": "the baseline requirement",
+    "followup": "the follow-up requirement",
+    "rated": "the rating requirement",
+}
+
+
+def require_analysed(flow: pd.DataFrame) -> None:
+    """Stop when nobody is left to analyse, naming the step at which everyone left.
+
+    Raises
+    ------
+    ValueError
+        When the flow's last step counts nobody: "nobody is eligible ... everyone
+        left at step <step> (<criterion>)", with the flow's counts.
+
+    Examples
+    --------
+    >>> flow = pd.DataFrame({"step": ["registered", "adult"], "criterion": ["registered",
+    ...     "aged 200 or older"], "n": [18, 0], "excluded": [0, 18]})
+    >>> require_analysed(flow)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: nobody is eligible: everyone left at step 'adult' (aged 200 or older), ...
+    """
+    counts = flow["n"].to_numpy()
+    if len(counts) and counts[-1] > 0:
+        return
+    if len(counts) == 0 or counts[0] == 0:
+        raise ValueError("nobody is eligible: the raw data directory has no registrants")
+    last = flow[flow["n"] > 0].index.max()
+    step = flow.loc[last + 1]
+    summary = " -> ".join(f"{row.step} {row.n:,}" for row in flow.itertuples())
+    raise ValueError(
+        f"nobody is eligible: everyone left at step {step['step']!r} ({step['criterion']}), "
+        f"where {step['excluded']:,} of {flow.loc[last, 'n']:,} were excluded. "
+        f"Eligibility flow: {summary}. Check the raw data directory and the cohort parameters."
+    )
+
+
+def flow_sentence(flow: pd.DataFrame) -> str:
+    """The flow in one sentence, with its largest single exclusion (counts from ``flow``)."""
+    steps = flow.set_index("step")
+    counts = steps["n"]
+    excluded = steps.loc[steps.index != "registered", "excluded"]
+    largest = excluded.idxmax()
+    text = (
+        f"Of {counts['registered']:,} registrants, {counts['followup']:,} received care and "
+        f"completed both assessments, and {counts['rated']:,} of them rated at least one "
+        "session: the analysed cohort."
+    )
+    if excluded.max() == 0:
+        return f"{text} Nobody was excluded."
+    return (
+        f"{text} {_REQUIREMENTS[largest].capitalize()} is the largest single exclusion "
+        f"({excluded[largest]:,} people)."
+    )
+
+
+#: Utilization types in words, for sentences.
+_ROUTES = {"therapy": "therapy alone", "coaching": "coaching alone", "both": "both"}
+
+
+def utilization_sentence(table1: pd.DataFrame) -> str:
+    """The routes into care by size, and who screened positive on each (from Table 1's cells).
+
+    Parameters
+    ----------
+    table1 : pandas.DataFrame
+        :func:`table1_estimates` output.
+    """
+    value = table1.set_index(["key", "group"])["value"]
+    sizes = {group: int(value["table1.n", group]) for group in UTILIZATION_TYPES}
+    used = sorted((g for g in UTILIZATION_TYPES if sizes[g]), key=lambda g: -sizes[g])
+    unused = [_ROUTES[g] for g in UTILIZATION_TYPES if not sizes[g]]
+    if not used:
+        return "Nobody was analysed."
+    first, *rest = used
+    text = (
+        f"{_ROUTES[first].capitalize()} was the most common route into care "
+        f"({sizes[first]:,} people)"
+    )
+    if len(used) == 1:
+        text = f"Everyone analysed used {_ROUTES[first]} ({sizes[first]:,} people)"
+    elif rest:
+        text += ", then " + " and ".join(f"{_ROUTES[g]} ({sizes[g]:,})" for g in rest)
+    if unused:
+        text += f"; nobody used {' or '.join(unused)}"
+    shares = ", ".join(
+        f"{_ROUTES[g]} {value['table1.screened_positive.pct', g]:.1f}%" for g in used
+    )
+    return f"{text}. Screened positive for depressive symptoms: {shares}."
+
+
+class _Blank:
+    """A missing cell: formats as a dash whatever the number format."""
+
+    def __format__(self, spec: str) -> str:
+        return "–"
+
+
+_BLANK = _Blank()
 
 
 def table1_display(estimates: pd.DataFrame) -> pd.DataFrame:
@@ -136,12 +260,17 @@ def table1_display(estimates: pd.DataFrame) -> pd.DataFrame:
     estimates : pandas.DataFrame
         :func:`table1_estimates` output (or the published values with a
         numeric ``value`` column, to print the paper's table the same way).
+        A missing value shows as a dash.
     """
     value = estimates.set_index(["key", "group"])["value"]
     groups = [g for g in (*UTILIZATION_TYPES, "total") if ("table1.n", g) in value.index]
 
+    def number(key: str, group: str):
+        found = value.get((key, group), math.nan)
+        return _BLANK if pd.isna(found) else found
+
     def cell(fmt: str, *keys: str):
-        return [fmt.format(*(value.get((k, g), float("nan")) for k in keys)) for g in groups]
+        return [fmt.format(*(number(k, g) for k in keys)) for g in groups]
 
     lines = {
         "n": cell("{:.0f}", "table1.n"),

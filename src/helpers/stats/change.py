@@ -2,7 +2,9 @@
 
 Each function follows the R convention named in its docstring and returns a
 tidy result (a :class:`pandas.Series`, or a :class:`pandas.DataFrame` with one
-row per comparison).
+row per comparison). Where R gives NA or stops because of the data (constant
+differences, a single group, an empty group), the fields are NaN and the
+result's ``note`` says why (:mod:`helpers.stats.notes`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from helpers._columns import as_numbers, grouped, paired
+from helpers.stats.notes import NOTE, noted
 
 __all__ = ["change_by_group", "oneway_anova", "paired_change", "rate", "tukey_hsd"]
 
@@ -35,7 +38,7 @@ def paired_change(
         ``n``, ``mean_baseline``, ``sd_baseline``, ``mean_followup``,
         ``sd_followup``, ``mean_change``, ``sd_change``, ``ci_low``,
         ``ci_high``, ``t``, ``df``, ``p`` (two-sided), ``cohen_d_av``,
-        ``cohen_d_z``, ``pct_improvement``.
+        ``cohen_d_z``, ``pct_improvement``, ``note``.
 
     Notes
     -----
@@ -52,6 +55,13 @@ def paired_change(
     the same) and :math:`d_z` (``rstatix::cohens_d(paired = TRUE)``) as the
     alternative.
 
+    Not estimable, as in R: with fewer than 2 pairs ``t.test`` stops ("not
+    enough 'x' observations"), and with constant differences it stops ("data
+    are essentially constant"; every difference zero gives t = NaN): the test's
+    ``ci_low``, ``ci_high``, ``t``, ``df``, ``p`` and ``d_z`` are then NaN,
+    while the means stand. ``cohen_d_av`` is NaN when neither score varies,
+    ``pct_improvement`` when the mean baseline is zero.
+
     References
     ----------
     Lakens, D. (2013). Calculating and reporting effect sizes to facilitate
@@ -63,44 +73,83 @@ def paired_change(
     >>> float(paired_change([20, 28, 40], [30, 40, 44])["mean_change"])
     8.666666666666666
     """
-    before, after = paired(baseline, followup, ("baseline", "followup"), 2, "paired_change")
+    before, after = paired(baseline, followup, ("baseline", "followup"), 0, "paired_change")
     if not 0 < conf_level < 1:
         raise ValueError("paired_change: conf_level must lie between 0 and 1")
     change = after - before
     n = len(change)
-    mean, sd = change.mean(), change.std(ddof=1)
-    se = sd / np.sqrt(n)
-    df = n - 1
-    t = mean / se
-    half = stats.t.ppf((1 + conf_level) / 2, df) * se
-    sd_b, sd_f = before.std(ddof=1), after.std(ddof=1)
-    return pd.Series(
-        {
-            "n": float(n),
-            "mean_baseline": before.mean(),
-            "sd_baseline": sd_b,
-            "mean_followup": after.mean(),
-            "sd_followup": sd_f,
-            "mean_change": mean,
-            "sd_change": sd,
-            "ci_low": mean - half,
-            "ci_high": mean + half,
-            "t": t,
-            "df": float(df),
-            "p": float(2 * stats.t.sf(abs(t), df)),
-            "cohen_d_av": mean / np.sqrt((sd_b**2 + sd_f**2) / 2),
-            "cohen_d_z": mean / sd,
-            "pct_improvement": 100 * mean / before.mean(),
-        }
-    )
+    result = dict.fromkeys(_CHANGE_FIELDS, np.nan) | {"n": n}
+    if n == 0:
+        return noted(result, ["no pairs"])
+    result |= {
+        "mean_baseline": before.mean(),
+        "mean_followup": after.mean(),
+        "mean_change": change.mean(),
+    }
+    mean = result["mean_change"]
+    reasons = []
+    if n < 2:
+        reasons.append("not enough observations (1 pair; t.test needs 2)")
+    else:
+        sd = change.std(ddof=1)
+        se = sd / np.sqrt(n)
+        df = n - 1
+        sd_b, sd_f = before.std(ddof=1), after.std(ddof=1)
+        result |= {"sd_baseline": sd_b, "sd_followup": sd_f, "sd_change": sd}
+        if se == 0 or se < 10 * np.finfo(float).eps * abs(mean):  # t.test's own check
+            reasons.append("data are essentially constant (every change is the same)")
+        else:
+            t = mean / se
+            half = stats.t.ppf((1 + conf_level) / 2, df) * se
+            result |= {
+                "ci_low": mean - half,
+                "ci_high": mean + half,
+                "t": t,
+                "df": float(df),
+                "p": float(2 * stats.t.sf(abs(t), df)),
+                "cohen_d_z": mean / sd,
+            }
+        spread = np.sqrt((sd_b**2 + sd_f**2) / 2)
+        if spread == 0:
+            reasons.append("neither the baseline nor the follow-up scores vary")
+        else:
+            result["cohen_d_av"] = mean / spread
+    if result["mean_baseline"] == 0:
+        reasons.append("the mean baseline is zero")
+    else:
+        result["pct_improvement"] = 100 * mean / result["mean_baseline"]
+    return noted(result, reasons)
+
+
+_CHANGE_FIELDS = (
+    "n",
+    "mean_baseline",
+    "sd_baseline",
+    "mean_followup",
+    "sd_followup",
+    "mean_change",
+    "sd_change",
+    "ci_low",
+    "ci_high",
+    "t",
+    "df",
+    "p",
+    "cohen_d_av",
+    "cohen_d_z",
+    "pct_improvement",
+)
 
 
 def _grouped(values, groups) -> tuple[np.ndarray, np.ndarray, list]:
     numbers, labels = grouped(values, groups)
-    names = list(pd.unique(labels))
-    if len(names) < 2:
-        raise ValueError("needs at least two groups")
-    return numbers, labels, names
+    return numbers, labels, list(pd.unique(labels))
+
+
+def _one_group(names: list) -> str:
+    """Why a comparison of groups cannot run: fewer than two groups have values."""
+    if not names:
+        return "no values"
+    return f"all observations are in the same group ({names[0]})"
 
 
 def oneway_anova(values: Sequence[float], groups: Sequence[str]) -> pd.Series:
@@ -110,12 +159,19 @@ def oneway_anova(values: Sequence[float], groups: Sequence[str]) -> pd.Series:
     -------
     pandas.Series
         ``F``, ``df1`` (k − 1), ``df2`` (n − k), ``p``, ``eta2`` (SS between /
-        SS total), and the group means as ``mean_<group>``.
+        SS total), the group means as ``mean_<group>``, and ``note``.
 
     Notes
     -----
     .. math:: F = \\frac{\\sum_g n_g(\\bar y_g - \\bar y)^2 / (k - 1)}
                       {\\sum_g \\sum_i (y_{gi} - \\bar y_g)^2 / (n - k)}
+
+    Not estimable, as in R: with fewer than two groups ``aov`` stops
+    ("contrasts can be applied only to factors with 2 or more levels") and
+    every test field is NaN; with one value per group there are no residual
+    degrees of freedom (R prints no F, no p); when every value is the same, F
+    and eta squared are 0/0; when nothing varies within groups F is infinite
+    (written as missing; R's p is then 0).
 
     Examples
     --------
@@ -125,19 +181,28 @@ def oneway_anova(values: Sequence[float], groups: Sequence[str]) -> pd.Series:
     """
     numbers, labels, names = _grouped(values, groups)
     samples = [numbers[labels == name] for name in names]
-    f, p = stats.f_oneway(*samples)
+    means = {f"mean_{name}": float(s.mean()) for name, s in zip(names, samples, strict=True)}
+    n, k = len(numbers), len(names)
+    if k < 2:
+        fields = dict.fromkeys(("F", "df1", "df2", "p", "eta2"), np.nan)
+        return noted({**fields, **means}, [_one_group(names)])
     grand = numbers.mean()
     between = sum(len(s) * (s.mean() - grand) ** 2 for s in samples)
     total = ((numbers - grand) ** 2).sum()
-    result = {
-        "F": float(f),
-        "df1": float(len(names) - 1),
-        "df2": float(len(numbers) - len(names)),
-        "p": float(p),
-        "eta2": float(between / total),
-    }
-    result.update({f"mean_{name}": float(s.mean()) for name, s in zip(names, samples, strict=True)})
-    return pd.Series(result)
+    result = {"F": np.nan, "df1": k - 1, "df2": n - k, "p": np.nan, "eta2": np.nan}
+    reasons = []
+    if total == 0:
+        reasons.append("every value is the same")
+    elif n == k:
+        reasons.append("no residual degrees of freedom (one value per group)")
+        result["eta2"] = between / total
+    elif all(np.ptp(s) == 0 for s in samples):
+        reasons.append("nothing varies within the groups, so F is infinite")
+        result |= {"p": 0.0, "eta2": between / total}
+    else:
+        f, p = stats.f_oneway(*samples)
+        result |= {"F": float(f), "p": float(p), "eta2": float(between / total)}
+    return noted({**result, **means}, reasons)
 
 
 def tukey_hsd(
@@ -155,7 +220,7 @@ def tukey_hsd(
     -------
     pandas.DataFrame
         One row per pair: ``first``, ``second``, ``difference``, ``ci_low``,
-        ``ci_high``, ``p_adj``.
+        ``ci_high``, ``p_adj``, ``note``.
 
     Notes
     -----
@@ -166,22 +231,39 @@ def tukey_hsd(
     and p from the studentized range distribution with :math:`k` groups and
     :math:`n - k` df (``scipy.stats.studentized_range``, R's ``ptukey``). A
     group of one person is allowed, as in R.
+
+    Not estimable: a pair with a group that has no values (``TukeyHSD`` only
+    compares the groups present) is NaN; so is every pair when fewer than two
+    groups have values (``aov`` stops) or there are no residual degrees of
+    freedom; when nothing varies within the groups the interval has no width
+    and a zero difference has no p.
     """
     numbers, labels, names = _grouped(values, groups)
     samples = {name: numbers[labels == name] for name in names}
     k, df = len(names), len(numbers) - len(names)
-    if df < 1:
-        raise ValueError("tukey_hsd: needs more people than groups")
-    within = sum(((s - s.mean()) ** 2).sum() for s in samples.values()) / df
-    critical = stats.studentized_range.ppf(0.95, k, df)
+    whole = ""
+    if k < 2:
+        whole = _one_group(names)
+    elif df < 1:
+        whole = "no residual degrees of freedom (one value per group)"
     rows = []
+    if not whole:
+        within = sum(((s - s.mean()) ** 2).sum() for s in samples.values()) / df
+        critical = stats.studentized_range.ppf(0.95, k, df)
     for first, second in pairs:
-        if first not in samples or second not in samples:
-            raise ValueError(f"tukey_hsd: no values for group {first!r} or {second!r}")
+        empty = [name for name in (first, second) if name not in samples]
+        if whole or empty:
+            note = whole or f"no values in group {' or '.join(repr(name) for name in empty)}"
+            rows.append((first, second, np.nan, np.nan, np.nan, np.nan, note))
+            continue
         a, b = samples[first], samples[second]
         difference = a.mean() - b.mean()
         scale = np.sqrt(within / 2 * (1 / len(a) + 1 / len(b)))
-        q = abs(difference) / scale
+        if scale == 0 and difference == 0:
+            note = "nothing varies within the groups and the difference is zero"
+            rows.append((first, second, 0.0, 0.0, 0.0, np.nan, note))
+            continue
+        q = abs(difference) / scale if scale else np.inf
         rows.append(
             (
                 first,
@@ -190,10 +272,11 @@ def tukey_hsd(
                 float(difference - critical * scale),
                 float(difference + critical * scale),
                 float(stats.studentized_range.sf(q, k, df)),
+                "",
             )
         )
     return pd.DataFrame(
-        rows, columns=["first", "second", "difference", "ci_low", "ci_high", "p_adj"]
+        rows, columns=["first", "second", "difference", "ci_low", "ci_high", "p_adj", NOTE]
     )
 
 
@@ -203,23 +286,24 @@ def rate(flags: Sequence[bool]) -> pd.Series:
     Returns
     -------
     pandas.Series
-        ``n`` (True), ``total``, ``pct`` = 100 n / total.
+        ``n`` (True), ``total``, ``pct`` = 100 n / total (NaN without flags),
+        ``note``.
 
     Examples
     --------
     >>> rate([True, False, True, True])["pct"]
-    np.float64(75.0)
+    75.0
     """
     series = pd.Series(flags)
+    total = len(series)
+    if total == 0:
+        return noted({"n": 0, "total": 0, "pct": np.nan}, ["nobody to count"])
     if series.isna().any():
         raise ValueError("rate: flags must not be missing")
     if not pd.api.types.is_bool_dtype(series):
         raise ValueError("rate: flags must be booleans")
-    total = len(series)
-    if total == 0:
-        raise ValueError("rate: no flags")
     count = int(series.sum())
-    return pd.Series({"n": float(count), "total": float(total), "pct": 100 * count / total})
+    return noted({"n": count, "total": total, "pct": 100 * count / total})
 
 
 def change_by_group(
@@ -234,23 +318,20 @@ def change_by_group(
     Returns
     -------
     pandas.DataFrame
-        Indexed by the groups of ``order`` that have people: ``n``,
-        ``mean_change``, ``ci_low``, ``ci_high``. A group of one person has
-        its change but no interval (NaN).
+        Indexed by the groups of ``order``: ``n``, ``mean_change``,
+        ``ci_low``, ``ci_high``, ``note``. A group of one person has its
+        change but no interval; a group without people has ``n`` 0 and
+        neither (NaN, with the reason in ``note``).
     """
     before, after = as_numbers(baseline, "baseline"), as_numbers(followup, "followup")
     labels = pd.Series(groups).to_numpy(dtype=object)
     if not len(before) == len(after) == len(labels):
         raise ValueError("change_by_group: baseline, followup and groups differ in length")
-    rows = {}
+    rows = []
     for group in order:
         inside = labels == group
-        if inside.sum() >= 2:
-            result = paired_change(before[inside], after[inside], conf_level)
-            rows[group] = result[["n", "mean_change", "ci_low", "ci_high"]]
-        elif inside.sum() == 1:
-            single = after[inside][0] - before[inside][0]
-            rows[group] = pd.Series(
-                {"n": 1.0, "mean_change": single, "ci_low": np.nan, "ci_high": np.nan}
-            )
-    return pd.DataFrame(rows).T
+        result = paired_change(before[inside], after[inside], conf_level)
+        note = "nobody in this group" if not inside.any() else result[NOTE]
+        rows.append({**result[["n", "mean_change", "ci_low", "ci_high"]].to_dict(), NOTE: note})
+    table = pd.DataFrame(rows, index=pd.Index(list(order)))
+    return table.astype(dict.fromkeys(("n", "mean_change", "ci_low", "ci_high"), float))

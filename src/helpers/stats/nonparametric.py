@@ -4,6 +4,9 @@ Alliance scores pile up at the ceiling, so the paper compares them with rank
 tests. Each function follows one R convention (named in its docstring) and
 returns a tidy result: a :class:`pandas.Series` for one test, a
 :class:`pandas.DataFrame` with one row per comparison for post hoc tests.
+Where R gives NA or stops because of the data (a constant variable, an empty
+group), the fields are NaN and the result's ``note`` says why
+(:mod:`helpers.stats.notes`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from helpers._columns import as_numbers, grouped, paired
+from helpers.stats.notes import NOTE, name_of, noted
 
 __all__ = [
     "dunn_test",
@@ -38,12 +42,13 @@ def spearman_test(x: Sequence[float], y: Sequence[float]) -> pd.Series:
     Parameters
     ----------
     x, y : sequences of numbers
-        Paired observations without missing values (at least 3 pairs).
+        Paired observations without missing values. A :class:`pandas.Series`'
+        name is used in the note.
 
     Returns
     -------
     pandas.Series
-        ``rho``, ``t``, ``df``, ``p`` (two-sided), ``n``.
+        ``rho``, ``t``, ``df``, ``p`` (two-sided), ``n``, ``note``.
 
     Notes
     -----
@@ -51,6 +56,12 @@ def spearman_test(x: Sequence[float], y: Sequence[float]) -> pd.Series:
     compute the exact p and uses
 
     .. math:: t = \\rho \\sqrt{\\frac{n - 2}{1 - \\rho^2}}, \\quad p = 2 P(T_{n-2} > |t|)
+
+    Not estimable, as in R: with fewer than 2 pairs (``cor.test`` stops: "not
+    enough finite observations") every field but ``n`` is NaN; with a constant
+    variable (R warns "the standard deviation is zero" and returns NA)
+    ``rho``, ``t`` and ``p`` are NaN; with 2 pairs the t approximation has no
+    degrees of freedom, so ``t`` and ``p`` are NaN.
 
     References
     ----------
@@ -62,15 +73,28 @@ def spearman_test(x: Sequence[float], y: Sequence[float]) -> pd.Series:
     >>> round(float(spearman_test([1, 2, 3, 4, 5], [2, 1, 4, 3, 5])["rho"]), 6)
     0.8
     """
-    a, b = paired(x, y, ("x", "y"), 3, "spearman_test")
+    a, b = paired(x, y, ("x", "y"), 0, "spearman_test")
+    n = len(a)
+    if n < 2:
+        reason = f"not enough finite observations ({n} pairs)"
+        return noted({"rho": np.nan, "t": np.nan, "df": np.nan, "p": np.nan, "n": n}, [reason])
+    df = n - 2
+    constant = [name_of(v, d) for v, d, c in ((x, "x", a), (y, "y", b)) if np.ptp(c) == 0]
+    if constant:
+        reason = f"the standard deviation of {' and '.join(constant)} is zero"
+        return noted({"rho": np.nan, "t": np.nan, "df": df, "p": np.nan, "n": n}, [reason])
     rho = float(np.corrcoef(stats.rankdata(a), stats.rankdata(b))[0, 1])
-    df = len(a) - 2
+    if df == 0:
+        reason = "two pairs leave the t approximation no degrees of freedom"
+        return noted({"rho": rho, "t": np.nan, "df": df, "p": np.nan, "n": n}, [reason])
     t = rho * np.sqrt(df / (1 - rho**2)) if abs(rho) < 1 else np.copysign(np.inf, rho)
     p = float(2 * stats.t.sf(abs(t), df))
-    return pd.Series({"rho": rho, "t": float(t), "df": float(df), "p": p, "n": float(len(a))})
+    return noted({"rho": rho, "t": float(t), "df": float(df), "p": p, "n": float(n)})
 
 
-def wilcoxon_rank_sum(first: Sequence[float], second: Sequence[float]) -> pd.Series:
+def wilcoxon_rank_sum(
+    first: Sequence[float], second: Sequence[float], labels: tuple[str, str] = ("first", "second")
+) -> pd.Series:
     """Wilcoxon rank-sum (Mann–Whitney) test as R's ``wilcox.test``, with rstatix's effect size.
 
     Parameters
@@ -78,13 +102,15 @@ def wilcoxon_rank_sum(first: Sequence[float], second: Sequence[float]) -> pd.Ser
     first, second : sequences of numbers
         The two samples; ``W`` is the statistic of ``first`` (the group named
         first in the comparison, e.g. female in "female vs male").
+    labels : (str, str), default ("first", "second")
+        The groups' names, for the note.
 
     Returns
     -------
     pandas.Series
         ``W``, ``z`` (with continuity correction, as R's p uses), ``p``
         (two-sided), ``z_uncorrected``, ``r`` (effect size), ``n_first``,
-        ``n_second``, ``median_first``, ``median_second``.
+        ``n_second``, ``median_first``, ``median_second``, ``note``.
 
     Notes
     -----
@@ -100,6 +126,10 @@ def wilcoxon_rank_sum(first: Sequence[float], second: Sequence[float]) -> pd.Ser
     :math:`r = |z_0| / \\sqrt{n}` with :math:`z_0` the same z without the
     continuity correction.
 
+    Not estimable, as in R: an empty sample (``wilcox.test`` stops: "not
+    enough observations") leaves every test field NaN, and its median; when
+    every value is tied, :math:`\\sigma = 0` and R's z and p are NaN (W stands).
+
     References
     ----------
     R Core Team. ``stats::wilcox.test``. Kassambara, A. ``rstatix::wilcox_effsize``.
@@ -111,18 +141,29 @@ def wilcoxon_rank_sum(first: Sequence[float], second: Sequence[float]) -> pd.Ser
     10.5
     """
     a, b = as_numbers(first, "first"), as_numbers(second, "second")
-    if len(a) == 0 or len(b) == 0:
-        raise ValueError("wilcoxon_rank_sum: both samples need at least one value")
-    both = np.concatenate([a, b])
     n1, n2, n = len(a), len(b), len(a) + len(b)
+    medians = {
+        "median_first": float(np.median(a)) if n1 else np.nan,
+        "median_second": float(np.median(b)) if n2 else np.nan,
+    }
+    empty = [label for label, size in zip(labels, (n1, n2), strict=True) if size == 0]
+    if empty:
+        reason = f"the {' and '.join(empty)} group{'s are' if len(empty) == 2 else ' is'} empty"
+        test = dict.fromkeys(("W", "z", "p", "z_uncorrected", "r"), np.nan)
+        return noted({**test, "n_first": n1, "n_second": n2, **medians}, [reason])
+    both = np.concatenate([a, b])
     ranks = stats.rankdata(both)
     w = float(ranks[:n1].sum() - n1 * (n1 + 1) / 2)
     centre = n1 * n2 / 2
     sigma = np.sqrt(n1 * n2 / 12 * ((n + 1) - _tie_term(both) / (n * (n - 1))))
+    if sigma == 0:
+        test = {"W": w, **dict.fromkeys(("z", "p", "z_uncorrected", "r"), np.nan)}
+        reason = "every value is the same, so the rank-sum statistic has no variance"
+        return noted({**test, "n_first": n1, "n_second": n2, **medians}, [reason])
     z0 = (w - centre) / sigma
     z = (w - centre - 0.5 * np.sign(w - centre)) / sigma
     p = float(2 * min(stats.norm.cdf(z), stats.norm.sf(z)))
-    return pd.Series(
+    return noted(
         {
             "W": w,
             "z": float(z),
@@ -131,8 +172,7 @@ def wilcoxon_rank_sum(first: Sequence[float], second: Sequence[float]) -> pd.Ser
             "r": float(abs(z0) / np.sqrt(n)),
             "n_first": float(n1),
             "n_second": float(n2),
-            "median_first": float(np.median(a)),
-            "median_second": float(np.median(b)),
+            **medians,
         }
     )
 
@@ -148,7 +188,7 @@ def kruskal_wallis(values: Sequence[float], groups: Sequence[str]) -> pd.Series:
     Returns
     -------
     pandas.Series
-        ``H``, ``df``, ``p``, ``eta2``, ``n``, ``k``.
+        ``H``, ``df``, ``p``, ``eta2``, ``n``, ``k``, ``note``.
 
     Notes
     -----
@@ -159,6 +199,12 @@ def kruskal_wallis(values: Sequence[float], groups: Sequence[str]) -> pd.Series:
 
     as ``kruskal.test`` and ``rstatix::kruskal_effsize``.
 
+    Not estimable, as in R: fewer than two groups with values (``kruskal.test``
+    stops: "all observations are in the same group") or fewer than 2 values
+    leave ``H``, ``df``, ``p`` and ``eta2`` NaN; when every value is tied, H is
+    0/0 (R's NaN) and so are ``p`` and ``eta2``; with as many groups as
+    values, ``eta2`` divides by zero.
+
     Examples
     --------
     >>> # R: kruskal.test(c(1, 2, 3, 4, 5, 6), factor(c("a", "a", "b", "b", "c", "c")))
@@ -167,19 +213,21 @@ def kruskal_wallis(values: Sequence[float], groups: Sequence[str]) -> pd.Series:
     """
     numbers, labels = grouped(values, groups)
     names = pd.unique(labels)
-    if len(names) < 2:
-        raise ValueError("kruskal_wallis: needs at least two groups")
-    h, p = stats.kruskal(*(numbers[labels == name] for name in names))
     n, k = len(numbers), len(names)
-    return pd.Series(
-        {
-            "H": float(h),
-            "df": float(k - 1),
-            "p": float(p),
-            "eta2": float((h - k + 1) / (n - k)),
-            "n": float(n),
-            "k": float(k),
-        }
+    missing = dict.fromkeys(("H", "df", "p", "eta2"), np.nan)
+    if n < 2:
+        return noted({**missing, "n": n, "k": k}, [f"not enough observations ({n})"])
+    if k < 2:
+        reason = f"all observations are in the same group ({names[0]})"
+        return noted({**missing, "n": n, "k": k}, [reason])
+    if np.ptp(numbers) == 0:
+        reason = "every value is the same, so the ranks do not vary"
+        return noted({**missing, "df": k - 1, "n": n, "k": k}, [reason])
+    h, p = stats.kruskal(*(numbers[labels == name] for name in names))
+    reasons = [] if n > k else ["as many groups as values: eta squared divides by zero"]
+    eta2 = float((h - k + 1) / (n - k)) if n > k else np.nan
+    return noted(
+        {"H": float(h), "df": float(k - 1), "p": float(p), "eta2": eta2, "n": n, "k": k}, reasons
     )
 
 
@@ -206,7 +254,7 @@ def dunn_test(
     -------
     pandas.DataFrame
         One row per pair: ``first``, ``second``, ``z``, ``p``, ``p_adj``,
-        ``mean_rank_first``, ``mean_rank_second``.
+        ``mean_rank_first``, ``mean_rank_second``, ``note``.
 
     Notes
     -----
@@ -218,6 +266,11 @@ def dunn_test(
     ``rstatix`` reports the statistic as second minus first; here z is
     first minus second, positive when the first group ranks higher.
 
+    Not estimable: a pair with a group that has no values (``rstatix`` only
+    compares the groups present) has NaN ``z``, ``p`` and ``p_adj``, and the
+    adjustment runs over the pairs that were tested; when every value is tied
+    the spread is zero and every z is NaN.
+
     References
     ----------
     Dunn, O. J. (1964). Multiple comparisons using rank sums. *Technometrics*,
@@ -226,25 +279,37 @@ def dunn_test(
     numbers, labels = grouped(values, groups)
     ranks = stats.rankdata(numbers)
     n = len(numbers)
-    spread = n * (n + 1) / 12 - _tie_term(numbers) / (12 * (n - 1))
+    spread = n * (n + 1) / 12 - _tie_term(numbers) / (12 * (n - 1)) if n > 1 else 0.0
     rows = []
     for first, second in pairs:
         in_first, in_second = labels == first, labels == second
-        if not in_first.any() or not in_second.any():
-            raise ValueError(f"dunn_test: no values for group {first!r} or {second!r}")
-        mean_first, mean_second = ranks[in_first].mean(), ranks[in_second].mean()
-        z = (mean_first - mean_second) / np.sqrt(
-            spread * (1 / in_first.sum() + 1 / in_second.sum())
-        )
-        rows.append((first, second, z, 2 * stats.norm.sf(abs(z)), mean_first, mean_second))
-    table = pd.DataFrame(
-        rows, columns=["first", "second", "z", "p", "mean_rank_first", "mean_rank_second"]
-    )
+        mean_first = ranks[in_first].mean() if in_first.any() else np.nan
+        mean_second = ranks[in_second].mean() if in_second.any() else np.nan
+        empty = [
+            name for name, inside in ((first, in_first), (second, in_second)) if not inside.any()
+        ]
+        if empty:
+            note = f"no values in group {' or '.join(repr(name) for name in empty)}"
+            rows.append((first, second, np.nan, np.nan, mean_first, mean_second, note))
+        elif spread <= 0:
+            note = "every value is the same, so the ranks do not vary"
+            rows.append((first, second, np.nan, np.nan, mean_first, mean_second, note))
+        else:
+            z = (mean_first - mean_second) / np.sqrt(
+                spread * (1 / in_first.sum() + 1 / in_second.sum())
+            )
+            rows.append((first, second, z, 2 * stats.norm.sf(abs(z)), mean_first, mean_second, ""))
+    columns = ["first", "second", "z", "p", "mean_rank_first", "mean_rank_second", NOTE]
+    table = pd.DataFrame(rows, columns=columns)
+    tested = table["p"].notna()
+    table["p_adj"] = np.nan
     if p_adjust == "none":
         table["p_adj"] = table["p"]
-    else:
-        table["p_adj"] = multipletests(table["p"], method=p_adjust)[1]
-    return table[["first", "second", "z", "p", "p_adj", "mean_rank_first", "mean_rank_second"]]
+    elif tested.any():
+        table.loc[tested, "p_adj"] = multipletests(table.loc[tested, "p"], method=p_adjust)[1]
+    return table[
+        ["first", "second", "z", "p", "p_adj", "mean_rank_first", "mean_rank_second", NOTE]
+    ]
 
 
 def effect_size_words(value: float, kind: str) -> str:
@@ -260,7 +325,7 @@ def effect_size_words(value: float, kind: str) -> str:
     Returns
     -------
     str
-        "negligible", "small", "moderate" or "large".
+        "negligible", "small", "moderate" or "large"; "not estimable" for NaN.
 
     Examples
     --------
@@ -270,6 +335,8 @@ def effect_size_words(value: float, kind: str) -> str:
     thresholds = {"r": (0.1, 0.3, 0.5), "eta2": (0.01, 0.06, 0.14)}
     if kind not in thresholds:
         raise ValueError(f"effect_size_words: kind must be 'r' or 'eta2', got {kind!r}")
+    if np.isnan(value):
+        return "not estimable"
     small, moderate, large = thresholds[kind]
     size = abs(value)
     if size < small:

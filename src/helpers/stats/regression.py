@@ -3,21 +3,31 @@
 The paper's Table 2 is a two-step linear regression among screened-positive
 people with complete data; three moderated regressions follow. Every function
 returns tidy tables: one row per coefficient, one row per model.
+
+Like R's ``lm``, a column that is (numerically) a linear combination of the
+columns before it is *aliased*: its coefficient is NA, and the model is fitted
+without it (statsmodels alone would split the effect with a pseudo-inverse and
+print a number). What cannot be estimated is NaN, with the reason in the
+``note`` column or entry (:mod:`helpers.stats.notes`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
 from helpers.design import MODERATORS, TABLE2_COVARIATES, TABLE2_FOCAL, UTILIZATION_DUMMIES
+from helpers.stats.notes import NOTE, joined, not_estimated, plural
 
 __all__ = [
     "aim3_data",
+    "aliased",
     "hierarchical_regression",
+    "interaction_sentence",
     "moderation",
     "moderation_terms",
     "ols",
@@ -82,17 +92,86 @@ def aim3_data(participants: pd.DataFrame, missing_sex: str = "drop") -> pd.DataF
     return frame.reset_index(drop=True)
 
 
-def _fit(data: pd.DataFrame, outcome: str, predictors: Sequence[str]):
+#: R's ``lm.fit`` tolerance: a column whose norm, once the columns before it are
+#: projected out, falls below ``tol`` times its own norm is aliased.
+_TOL = 1e-7
+_COEFFICIENT_FIELDS = ("b", "se", "t", "p", "ci_low", "ci_high", "beta")
+_MODEL_FIELDS = ("n", "r2", "adj_r2", "F", "df1", "df2", "p", "rss")
+
+
+def aliased(design: np.ndarray | pd.DataFrame, tol: float = _TOL) -> np.ndarray:
+    """Which columns R's ``lm`` would alias (report as NA), left to right.
+
+    Parameters
+    ----------
+    design : array or DataFrame, n × p
+        The model matrix, intercept column included.
+    tol : float, default 1e-7
+        ``lm.fit``'s tolerance.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for each aliased column.
+
+    Notes
+    -----
+    R's QR decomposition (LINPACK ``dqrdc2``, "limited column pivoting") moves
+    a column to the end when its norm, after the columns kept before it are
+    projected out, is below ``tol`` times its original norm (a zero column
+    counts with norm 1); the moved columns are aliased, and at most :math:`n`
+    columns are kept. The same rule, column by column, with an orthonormal
+    basis of the kept columns (projected twice for accuracy).
+
+    Examples
+    --------
+    >>> x = np.array([[1, 0, 0], [1, 1, 2], [1, 2, 4], [1, 3, 6.0]])
+    >>> aliased(x).tolist()  # the third column is twice the second
+    [False, False, True]
+    """
+    matrix = np.asarray(design, dtype=float)
+    n, p = matrix.shape
+    basis = np.empty((n, 0))
+    result = np.zeros(p, dtype=bool)
+    for j in range(p):
+        column = matrix[:, j]
+        norm = np.linalg.norm(column) or 1.0
+        residual = column - basis @ (basis.T @ column)
+        residual = residual - basis @ (basis.T @ residual)
+        size = np.linalg.norm(residual)
+        if basis.shape[1] >= n or size < tol * norm:
+            result[j] = True
+        else:
+            basis = np.column_stack([basis, residual / size])
+    return result
+
+
+def _alias_reason(term: str, column: pd.Series, rows: int, kept: int) -> str:
+    """Why R's lm aliases ``term``: too few rows, a constant column, or a linear combination."""
+    if kept >= rows:
+        return f"{term} is aliased: no more complete cases ({rows}) than coefficients before it"
+    if column.nunique() <= 1:
+        return f"{term} does not vary in these data (aliased: R's lm reports NA)"
+    return f"{term} is a linear combination of the terms before it (aliased: R's lm reports NA)"
+
+
+def _complete(data: pd.DataFrame, outcome: str, predictors: Sequence[str]) -> pd.DataFrame:
     for column in (outcome, *predictors):
         if column not in data.columns:
             raise ValueError(f"missing column {column!r}")
     subset = data[[outcome, *predictors]].astype(float)
     if subset.isna().any(axis=None):
         raise ValueError("regression needs complete cases: found missing values")
-    if len(subset) <= len(predictors) + 1:
-        raise ValueError("regression needs more rows than coefficients")
-    design = sm.add_constant(subset[list(predictors)], has_constant="add")
-    return sm.OLS(subset[outcome], design).fit(), subset
+    return subset
+
+
+def _not_estimable(terms: Sequence[str], n: int, reason: str):
+    """Every coefficient and model field NaN, for the same reason."""
+    coefficients = pd.DataFrame(
+        {"term": list(terms), **dict.fromkeys(_COEFFICIENT_FIELDS, np.nan), NOTE: reason}
+    )
+    model = pd.Series({**dict.fromkeys(_MODEL_FIELDS, np.nan), "n": float(n), NOTE: reason})
+    return coefficients, model
 
 
 def ols(data: pd.DataFrame, outcome: str, predictors: Sequence[str], conf_level: float = 0.95):
@@ -111,58 +190,118 @@ def ols(data: pd.DataFrame, outcome: str, predictors: Sequence[str], conf_level:
     -------
     coefficients : pandas.DataFrame
         One row per term (``Intercept`` first): ``term``, ``b``, ``se``,
-        ``t``, ``p``, ``ci_low``, ``ci_high``, ``beta``.
+        ``t``, ``p``, ``ci_low``, ``ci_high``, ``beta``, ``note``.
     model : pandas.Series
-        ``n``, ``r2``, ``adj_r2``, ``F``, ``df1``, ``df2``, ``p``, ``rss``.
+        ``n``, ``r2``, ``adj_r2``, ``F``, ``df1``, ``df2``, ``p``, ``rss``, ``note``.
 
     Notes
     -----
     :math:`\\beta_j = b_j \\, s_{x_j} / s_y` for every column including 0/1
     dummies (SDs with :math:`n - 1`); the intercept's beta is 0 by this
     definition (``lm.beta``).
+
+    Not estimable, as in R: an aliased column (:func:`aliased`: constant, a
+    linear combination of the columns before it, or beyond the number of
+    complete cases) has every field NaN, and the model is fitted without it;
+    without residual degrees of freedom (as many coefficients as people) the
+    coefficients stand but their SEs, tests and intervals are NaN, as are the
+    model's F and p; with a constant outcome nothing but the coefficients is
+    estimable; without complete cases (``lm`` stops: "0 (non-NA) cases")
+    nothing is.
     """
-    fit, subset = _fit(data, outcome, predictors)
-    low, high = fit.conf_int(alpha=1 - conf_level).T.to_numpy()
-    sd_y = subset[outcome].std(ddof=1)
-    beta = [0.0] + [fit.params[p] * subset[p].std(ddof=1) / sd_y for p in predictors]
-    coefficients = pd.DataFrame(
-        {
-            "term": ["Intercept", *predictors],
-            "b": fit.params.to_numpy(),
-            "se": fit.bse.to_numpy(),
-            "t": fit.tvalues.to_numpy(),
-            "p": fit.pvalues.to_numpy(),
-            "ci_low": low,
-            "ci_high": high,
-            "beta": beta,
-        }
-    )
-    model = pd.Series(
-        {
-            "n": float(fit.nobs),
-            "r2": fit.rsquared,
-            "adj_r2": fit.rsquared_adj,
-            "F": fit.fvalue,
-            "df1": fit.df_model,
-            "df2": fit.df_resid,
-            "p": fit.f_pvalue,
-            "rss": fit.ssr,
-        }
-    )
+    subset = _complete(data, outcome, predictors)
+    terms = ["Intercept", *predictors]
+    n = len(subset)
+    if n == 0:
+        return _not_estimable(terms, 0, "no complete cases")
+    design = sm.add_constant(subset[list(predictors)], has_constant="add")
+    dropped = aliased(design)
+    kept = design.loc[:, ~dropped] if dropped.any() else design
+    rank = kept.shape[1]
+    notes = [
+        _alias_reason(term, design[column], n, rank) if out else ""
+        for term, column, out in zip(terms, design.columns, dropped, strict=True)
+    ]
+    fit = sm.OLS(subset[outcome], kept).fit()
+    b = pd.Series(np.nan, index=design.columns)
+    b[kept.columns] = fit.params
+    whole = ""
+    if n - rank == 0:
+        whole = (
+            f"no residual degrees of freedom ({plural(rank, 'coefficient')} for "
+            f"{plural(n, 'complete case')})"
+        )
+    elif np.ptp(subset[outcome].to_numpy()) == 0:
+        whole = f"the outcome {outcome} does not vary in these data"
+    coefficients = pd.DataFrame({"term": terms, "b": b.to_numpy()})
+    for field in ("se", "t", "p", "ci_low", "ci_high"):
+        coefficients[field] = np.nan
+    if not whole:
+        low, high = fit.conf_int(alpha=1 - conf_level).T.to_numpy()
+        inside = ~dropped
+        coefficients.loc[inside, "se"] = fit.bse.to_numpy()
+        coefficients.loc[inside, "t"] = fit.tvalues.to_numpy()
+        coefficients.loc[inside, "p"] = fit.pvalues.to_numpy()
+        coefficients.loc[inside, "ci_low"] = low
+        coefficients.loc[inside, "ci_high"] = high
+    if whole:
+        coefficients["beta"] = [0.0] + [np.nan] * len(predictors)
+    else:
+        sd_y = subset[outcome].std(ddof=1)
+        coefficients["beta"] = [0.0] + [b[p] * subset[p].std(ddof=1) / sd_y for p in predictors]
+    coefficients[NOTE] = [note or whole for note in notes]
+    model = _model(fit, rank, whole)
     return coefficients, model
+
+
+def _model(fit, rank: int, whole: str) -> pd.Series:
+    """The model's fields, as ``summary.lm``: R², F and its p only where R gives them.
+
+    With the intercept alone (every predictor aliased) R reports R² = 0 and no
+    F; with a constant outcome R² is 0/0; without residual degrees of freedom
+    R² stands (1 for a perfect fit) but the adjusted R² and F do not.
+    """
+    reasons = [whole]
+    if rank == 1:
+        reasons.append("no predictor could be estimated")
+        r2 = adj_r2 = 0.0
+    else:
+        varies = fit.centered_tss > 0
+        r2 = fit.rsquared if varies else np.nan
+        adj_r2 = fit.rsquared_adj if varies and fit.df_resid > 0 else np.nan
+    test = not whole and rank > 1
+    fields = {
+        "n": float(fit.nobs),
+        "r2": r2,
+        "adj_r2": adj_r2,
+        "F": fit.fvalue if test else np.nan,
+        "df1": fit.df_model,
+        "df2": fit.df_resid,
+        "p": fit.f_pvalue if test else np.nan,
+        "rss": fit.ssr,
+    }
+    return pd.Series({**fields, NOTE: joined(reasons)})
 
 
 def _change(small: pd.Series, large: pd.Series) -> pd.Series:
     """R² change and its F test between nested models, as ``anova(small, large)``."""
     added = large["df1"] - small["df1"]
-    f = ((small["rss"] - large["rss"]) / added) / (large["rss"] / large["df2"])
+    reasons = [small[NOTE], large[NOTE]]
+    if added == 0:
+        reasons.append("the larger model adds no estimable term")
+    if added == 0 or large["df2"] == 0 or np.isnan(large["rss"]) or large[NOTE]:
+        f = p = np.nan
+    else:
+        f = ((small["rss"] - large["rss"]) / added) / (large["rss"] / large["df2"])
+        p = float(stats.f.sf(f, added, large["df2"]))
     return pd.Series(
         {
             "delta_r2": large["r2"] - small["r2"],
             "F_change": f,
             "df1_change": added,
             "df2_change": large["df2"],
-            "p_change": float(stats.f.sf(f, added, large["df2"])),
+            "p_change": p,
+            NOTE: joined(reasons),
         }
     )
 
@@ -183,14 +322,21 @@ def hierarchical_regression(
     models : pandas.DataFrame
         One row per step: ``step`` and the model columns of :func:`ols`;
         step 2 also carries ``delta_r2``, ``F_change``, ``df1_change``,
-        ``df2_change`` and ``p_change`` (the F test of the R² change).
+        ``df2_change`` and ``p_change`` (the F test of the R² change, NaN when
+        step 2 adds no estimable term). ``note`` says why a field is NaN.
     """
     first_coefficients, first = ols(data, outcome, list(covariates), conf_level)
     second_coefficients, second = ols(data, outcome, [*covariates, *added], conf_level)
     coefficients = pd.concat(
         [first_coefficients.assign(step=1), second_coefficients.assign(step=2)], ignore_index=True
     )
-    models = pd.DataFrame([first, pd.concat([second, _change(first, second)])])
+    change = _change(first, second)
+    second_row = {
+        **second.drop(NOTE).to_dict(),
+        **change.drop(NOTE).to_dict(),
+        NOTE: joined([second[NOTE], change[NOTE]]),
+    }
+    models = pd.DataFrame([first.to_dict(), second_row])
     models.insert(0, "step", [1, 2])
     return coefficients[["step", *first_coefficients.columns]], models.reset_index(drop=True)
 
@@ -259,10 +405,10 @@ def moderation(
     -------
     interactions : pandas.DataFrame
         One row per product term (model B): ``term``, ``b``, ``se``, ``t``,
-        ``p``, ``ci_low``, ``ci_high``.
+        ``p``, ``ci_low``, ``ci_high``, ``note``.
     model : pandas.Series
         Model B's ``r2`` and ``n``, and ``delta_r2``, ``F_change``,
-        ``p_change`` against model A.
+        ``p_change`` against model A, and ``note``.
     coefficients : pandas.DataFrame
         Every term of model B (for simple slopes), as :func:`ols` returns.
 
@@ -271,11 +417,36 @@ def moderation(
     Continuous variables and the outcome are z-scored on these rows with SD
     :math:`n - 1` (R's ``scale()``); dummies stay 0/1. Model A: covariates +
     focal + moderator; model B: A + focal × moderator product(s).
+
+    Not estimable: a product aliased in model B (with one person in a
+    utilization group, its product is a multiple of its dummy) is NaN, as in
+    R's ``lm``; when a z-scored variable of the model is constant, or there
+    are fewer than two rows, R's ``scale()`` gives NaN and ``lm`` has no
+    cases, so every field is NaN.
     """
     model_a, products = moderation_terms(moderator, focal, covariates)
     frame = data.copy()
     for column in {*_CONTINUOUS, outcome} & set(frame.columns):
         frame[column] = _z(frame[column].astype(float))
+    scaled = [c for c in (outcome, *model_a) if c in {*_CONTINUOUS, outcome}]
+    constant = [c for c in scaled if c in data.columns and data[c].nunique() <= 1]
+    if len(data) < 2 or constant:
+        reason = (
+            f"fewer than two complete cases ({len(data)}) to z-score"
+            if len(data) < 2
+            else f"the standard deviation of {' and '.join(constant)} is zero "
+            "(R's scale() cannot z-score it)"
+        )
+        coefficients, _ = _not_estimable(["Intercept", *model_a, *products], len(data), reason)
+        interactions = coefficients[coefficients["term"].isin(products)].drop(columns="beta")
+        summary = pd.Series(
+            {
+                "n": float(len(data)),
+                **dict.fromkeys(("r2", "delta_r2", "F_change", "p_change"), np.nan),
+                NOTE: reason,
+            }
+        )
+        return interactions.reset_index(drop=True), summary, coefficients
     for product in products:
         first, second = product.split(":")
         frame[product] = frame[first] * frame[second]
@@ -284,7 +455,12 @@ def moderation(
     interactions = coefficients[coefficients["term"].isin(products)].drop(columns="beta")
     change = _change(model_a_fit, model_b)
     summary = pd.Series(
-        {"n": model_b["n"], "r2": model_b["r2"], **change[["delta_r2", "F_change", "p_change"]]}
+        {
+            "n": model_b["n"],
+            "r2": model_b["r2"],
+            **change[["delta_r2", "F_change", "p_change"]],
+            NOTE: joined([model_b[NOTE], change[NOTE]]),
+        }
     )
     return interactions.reset_index(drop=True), summary, coefficients
 
@@ -309,22 +485,66 @@ def simple_slopes(coefficients: pd.DataFrame, moderator: str, focal: str = TABLE
     -----
     For a continuous moderator :math:`m` (z-scored) the slope is
     :math:`b_{focal} + b_{focal \\times m} \\, m`; for a dummy it is
-    :math:`b_{focal} + b_{focal \\times d}` in that group.
+    :math:`b_{focal} + b_{focal \\times d}` in that group. A level that needs an
+    aliased (NaN) term is NaN; the others stand.
     """
     b = coefficients.set_index("term")["b"]
+
+    def line(base: str, weights: dict[str, float]) -> float:
+        # a term weighted 0 does not enter, so an aliased (NaN) term only spoils its own level
+        return b[base] + sum(w * b[term] for term, w in weights.items() if w)
+
     if moderator == "utilization":
         levels = [("therapy", 0.0, 0.0), ("coaching", 1.0, 0.0), ("both", 0.0, 1.0)]
         rows = [
             (
                 name,
-                b[focal] + c * b[f"{focal}:coaching"] + d * b[f"{focal}:both"],
-                b["Intercept"] + c * b["coaching"] + d * b["both"],
+                line(focal, {f"{focal}:coaching": c, f"{focal}:both": d}),
+                line("Intercept", {"coaching": c, "both": d}),
             )
             for name, c, d in levels
         ]
     else:
         rows = [
-            (name, b[focal] + m * b[f"{focal}:{moderator}"], b["Intercept"] + m * b[moderator])
+            (name, line(focal, {f"{focal}:{moderator}": m}), line("Intercept", {moderator: m}))
             for name, m in (("-1 SD", -1.0), ("mean", 0.0), ("+1 SD", 1.0))
         ]
     return pd.DataFrame(rows, columns=["level", "slope", "intercept"])
+
+
+def interaction_sentence(interactions: pd.DataFrame, alpha_level: float = 0.05) -> str:
+    """Whether the focal predictor's slope depended on the moderators, in words.
+
+    Parameters
+    ----------
+    interactions : pandas.DataFrame
+        The product terms of every moderation model (the first results of
+        :func:`moderation`, concatenated).
+    alpha_level : float, default 0.05
+
+    Returns
+    -------
+    str
+        The verdict by the smallest interaction p of those estimated; then
+        which products could not be estimated, and why.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"term": ["a:b", "a:c"], "p": [0.31, float("nan")],
+    ...                       "note": ["", "a:c does not vary in these data"]})
+    >>> interaction_sentence(table)  # doctest: +NORMALIZE_WHITESPACE
+    'The alliance association did not depend on the moderators tested (smallest interaction
+    p = 0.31). a:c could not be estimated: a:c does not vary in these data.'
+    """
+    tested, lost = interactions[interactions["p"].notna()], interactions[interactions["p"].isna()]
+    parts: list[str] = []
+    if len(tested):
+        smallest = tested["p"].min()
+        verdict = "did not depend" if smallest >= alpha_level else "depended"
+        parts.append(
+            f"The alliance association {verdict} on the moderators tested (smallest "
+            f"interaction p = {smallest:.2f})."
+        )
+    if len(lost):
+        parts.append(not_estimated(interactions, "p"))
+    return " ".join(parts) or "No interaction was tested."
