@@ -9,13 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.stats.ols import aliased, ols
 from helpers.stats.regression import (
     aim3_data,
-    aliased,
     hierarchical_regression,
     interaction_sentence,
     moderation,
-    ols,
     simple_slopes,
 )
 from locations import R_VALUES, STATS_COHORT
