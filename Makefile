@@ -107,7 +107,7 @@ notebooks: $(STAMP) ## Re-execute the committed notebooks in place on the bundle
 	$(PY) -m helpers.pipeline.run --strip notebooks/*.ipynb
 
 clean: ## Remove caches and outputs (keeps the environment)
-	rm -rf .pytest_cache .ruff_cache .hypothesis output output.* .output.*
+	rm -rf .pytest_cache .ruff_cache .hypothesis build output output.* .output.*
 	find . -name __pycache__ -type d -prune -not -path './$(ENV)/*' -exec rm -rf {} +
 
 distclean: clean ## Also remove the environment

@@ -7,8 +7,10 @@ file, executed notebook and figure for them.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -340,3 +342,15 @@ def test_stripping_keeps_outputs_and_removes_timestamps(tmp_path):
     assert [c.get("outputs") for c in stripped["cells"]] == [
         c.get("outputs") for c in notebook["cells"]
     ]
+
+
+def test_notebooks_run_by_hand_or_by_nbval_write_outside_make_replicates_output_dir():
+    """`make test` then `make replicate` (the README's two commands) must not collide."""
+    default = re.search(r"^OUTPUT_DIR\s*\?=\s*(\S+)", (ROOT / "Makefile").read_text(), re.M)
+    replicate_output = (ROOT / default.group(1)).resolve()
+    for name in (*NOTEBOOKS, WHATIF):
+        written = ast.literal_eval(
+            notebook_parameters(NOTEBOOK_DIR / name)["output_dir"]["default"]
+        )
+        where = (NOTEBOOK_DIR / written).resolve()
+        assert replicate_output not in (where, *where.parents), name
