@@ -43,7 +43,8 @@ The map
     Where results meet the paper (the only code that reads the printed values):
     :mod:`~helpers.report.published`, :mod:`~helpers.report.verdicts`,
     :mod:`~helpers.report.scorecard`, :mod:`~helpers.report.audit`,
-    :mod:`~helpers.report.tables`, :mod:`~helpers.report.figures`.
+    :mod:`~helpers.report.disclosure` (statistics of fewer than ``min_cell_size``
+    people withheld), :mod:`~helpers.report.tables`, :mod:`~helpers.report.figures`.
 :mod:`helpers.synthetic`
     SYNTHETIC raw data calibrated to the paper (``make data``).
 :mod:`helpers.whatif`

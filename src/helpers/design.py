@@ -20,6 +20,7 @@ __all__ = [
     "FLOW_STEPS",
     "IMPROVEMENT_POINTS",
     "MIN_AGE",
+    "MIN_CELL_SIZE",
     "MIN_FOLLOWUP_DAYS",
     "MODERATORS",
     "RANK_SUM_COMPARISONS",
@@ -35,6 +36,7 @@ __all__ = [
     "WHO5_STEP",
     "WINDOW_END",
     "WINDOW_START",
+    "WITHHOLD_EXTREMES",
     "RankSumComparison",
 ]
 
@@ -80,6 +82,14 @@ COHORT_PARAMETERS: dict[str, tuple[type, object]] = {
 #: Significance and confidence levels of the paper's tests and intervals.
 ALPHA_LEVEL = 0.05
 CONF_LEVEL = 0.95
+
+#: The fewest people a published statistic may describe (``min_cell_size``): smaller
+#: cells are withheld (:mod:`helpers.report.disclosure`). Not the paper's: a common
+#: small-cell threshold of statistical disclosure control.
+MIN_CELL_SIZE = 5
+#: Whether minima and maxima, each a single person's value, are withheld
+#: (``withhold_extremes``). The paper prints them, so a replication shows them.
+WITHHOLD_EXTREMES = False
 
 # --- Table 1 ----------------------------------------------------------------
 

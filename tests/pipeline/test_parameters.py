@@ -57,6 +57,7 @@ def test_every_default_is_an_allowed_value():
         ("p_adjust", "holmes", "one of none, holm"),
         ("n_jobs", 0, "other than 0"),
         ("scheduler", "localhost", "scheduler address"),
+        ("min_cell_size", 0, "a whole number of people, 1 or more"),
     ],
 )
 def test_a_bad_value_stops_the_run_in_one_line(name, value, allowed):
@@ -94,3 +95,11 @@ def test_the_runners_own_parameters_cannot_be_set():
     for name in RESERVED:
         with pytest.raises(ValueError, match="set by the runner"):
             check_parameters({name: "x"}, SPECS)
+
+
+def test_withhold_extremes_takes_true_or_false():
+    with pytest.raises(ValueError, match="'withhold_extremes' must be bool, got str 'maybe'"):
+        check_parameters({"withhold_extremes": "maybe"}, SPECS)
+    split = check_parameters({"withhold_extremes": True, "min_cell_size": 10}, SPECS)
+    assert split["01_cohort.ipynb"] == {"withhold_extremes": True, "min_cell_size": 10}
+    assert split["03_aim2_wellbeing.ipynb"] == {"min_cell_size": 10}

@@ -7,6 +7,7 @@ import pytest
 
 from helpers.data.cohort import derive_cohort
 from helpers.data.rawdata import load_raw
+from helpers.report.disclosure import Disclosure
 from helpers.report.tables import (
     flow_estimates,
     flow_sentence,
@@ -105,8 +106,11 @@ def test_one_person_has_no_standard_deviation(cohort):
 
 def test_the_flow_sentence_names_the_largest_exclusion(cohort):
     # 18 -> 16 -> 14 -> 13 -> 11 -> 8: the rating step excludes 3, more than any other
-    assert flow_sentence(cohort.flow).endswith(
+    assert flow_sentence(cohort.flow, Disclosure(1)).endswith(
         "The rating requirement is the largest single exclusion (3 people)."
+    )
+    assert flow_sentence(cohort.flow).endswith(  # the default min_cell_size, 5
+        "The rating requirement is the largest single exclusion (fewer than 5 people)."
     )
 
 

@@ -167,6 +167,11 @@ RULES: dict[str, Rule] = {
     "conf_level": _LEVEL,
     "target_power": _LEVEL,
     "p_adjust": (lambda v: v in _P_ADJUST, "one of " + ", ".join(_P_ADJUST)),
+    "min_cell_size": (
+        _between(1, math.inf),
+        "a whole number of people, 1 or more (1: none withheld)",
+    ),
+    "withhold_extremes": (lambda v: isinstance(v, bool), "true or false"),
     "tolerance_z": (_between(0, math.inf), "a number of standard errors, 0 or more"),
     "seed": (_between(0, 2**63 - 1), "a whole number, 0 or more"),
     "population_scale": (_between(0, math.inf, open_=True), "a positive number"),

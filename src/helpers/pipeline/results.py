@@ -15,11 +15,13 @@ import pandas as pd
 
 from helpers import claims
 
-__all__ = ["COLUMNS", "NOT_ESTIMABLE", "Estimates", "assemble"]
+__all__ = ["COLUMNS", "NOT_ESTIMABLE", "WITHHELD", "Estimates", "assemble"]
 
 COLUMNS = ("key", "group", "value", "note")
 #: How the note of a missing value begins: ``not estimable: <reason>``.
 NOT_ESTIMABLE = "not estimable"
+#: How the note of a withheld value begins (:mod:`helpers.report.disclosure`).
+WITHHELD = "withheld"
 
 
 class Estimates:
@@ -78,11 +80,14 @@ class Estimates:
     def missing(self, key: str, group: str, reason: str) -> None:
         """Record that ``key`` [``group``] is not estimable on these data, and why.
 
-        The value is written empty, the note as ``not estimable: <reason>``.
+        The value is written empty, the note as ``not estimable: <reason>``; a
+        reason that says the number was withheld (``withheld because ...``,
+        :mod:`helpers.report.disclosure`) is written as it is.
         """
         if not isinstance(reason, str) or not reason.strip():
             raise ValueError(f"estimates: {key} [{group}] is missing; say why")
-        note = reason if reason.startswith(NOT_ESTIMABLE) else f"{NOT_ESTIMABLE}: {reason}"
+        kept = reason.startswith((NOT_ESTIMABLE, WITHHELD))
+        note = reason if kept else f"{NOT_ESTIMABLE}: {reason}"
         self._record(key, group, math.nan, note)
 
     def add_field(self, key: str, group: str, result: pd.Series, field: str) -> None:

@@ -10,5 +10,6 @@ Only this package (and the synthetic generator, which is calibrated to the paper
   module per part of the paper (``cohort``, ``nonparametric``, ``change``, ``regression``);
 - :mod:`helpers.report.intervals`: the audit's engine, interval arithmetic over printed
   numbers that knows no paper;
+- :mod:`helpers.report.disclosure`: what a run may publish (small cells withheld);
 - :mod:`helpers.report.tables`, :mod:`helpers.report.figures`: Table 1 and the figures.
 """

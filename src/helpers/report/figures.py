@@ -1,7 +1,10 @@
 """Figures: each returns a matplotlib Figure; :func:`save` writes it under a telling name.
 
 Figures show aggregates only (counts, distributions, estimates), never a
-participant-level point that could be traced back to a person's row.
+participant-level point that could be traced back to a person's row, and
+nothing of a group smaller than the run's ``min_cell_size``
+(:mod:`helpers.report.disclosure`): its bar, histogram or cell is left out and
+labelled as withheld.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.design import UTILIZATION_TYPES, WHO5_CUTOFF
+from helpers.report.disclosure import DEFAULT, Disclosure, withheld
 
 __all__ = [
     "alliance_by_utilization",
@@ -46,20 +50,23 @@ def save(figure: plt.Figure, output_dir: str | Path, name: str) -> Path:
     return path
 
 
-def eligibility_flow(flow: pd.DataFrame) -> plt.Figure:
+def eligibility_flow(flow: pd.DataFrame, disclosure: Disclosure = DEFAULT) -> plt.Figure:
     """Horizontal bars: people remaining after each eligibility step, with the number excluded.
 
     Parameters
     ----------
     flow : pandas.DataFrame
         ``Cohort.flow`` (``step``, ``criterion``, ``n``, ``excluded``).
+    disclosure : helpers.report.disclosure.Disclosure
+        A count below its ``min_cell_size`` is labelled in words, without a bar.
     """
     figure, axes = plt.subplots(figsize=(8, 0.6 * len(flow) + 1))
     positions = range(len(flow))[::-1]
-    axes.barh(list(positions), flow["n"], color="#4c72b0")
-    for y, (_, row) in zip(positions, flow.iterrows(), strict=True):
-        label = f"{row['n']:,}" + (f"  (−{row['excluded']:,})" if row["excluded"] else "")
-        axes.text(row["n"], y, "  " + label, va="center", fontsize=9)
+    bars = [0 if disclosure.small(n) else n for n in flow["n"]]
+    axes.barh(list(positions), bars, color="#4c72b0")
+    for y, bar, (_, row) in zip(positions, bars, flow.iterrows(), strict=True):
+        excluded = f"  (−{disclosure.shown(row['excluded'])})" if row["excluded"] else ""
+        axes.text(bar, y, f"  {disclosure.shown(row['n'])}{excluded}", va="center", fontsize=9)
     axes.set_yticks(list(positions), flow["criterion"], fontsize=9)
     axes.set_xlabel("people remaining")
     axes.set_xlim(0, flow["n"].max() * 1.25)
@@ -68,19 +75,30 @@ def eligibility_flow(flow: pd.DataFrame) -> plt.Figure:
     return figure
 
 
-def alliance_by_utilization(participants: pd.DataFrame, groups=UTILIZATION_TYPES):
+def alliance_by_utilization(
+    participants: pd.DataFrame, groups=UTILIZATION_TYPES, disclosure: Disclosure = DEFAULT
+):
     """Histogram of alliance scores per utilization type, with the share at the ceiling (5.0).
 
     Parameters
     ----------
     participants : pandas.DataFrame
         ``Cohort.participants`` (``utilization``, ``alliance_score``).
+    groups : sequence of str
+    disclosure : helpers.report.disclosure.Disclosure
+        A group below its ``min_cell_size`` gets an empty panel, labelled withheld.
     """
     figure, axes = plt.subplots(len(groups), 1, figsize=(7, 2.1 * len(groups)), sharex=True)
     # quarter-point bins below 5, and one bar of its own for exactly 5: the ceiling
     bins = [1 + 0.25 * k for k in range(16)] + [5 - 1e-9, 5.25]
     for axis, group in zip(axes, groups, strict=True):
         scores = participants.loc[participants["utilization"] == group, "alliance_score"]
+        if disclosure.small(len(scores)):
+            axis.set_title(
+                f"{group}: {disclosure.reason(people=len(scores))}", loc="left", fontsize=10
+            )
+            axis.set_ylabel("% of people")
+            continue
         weights = [100 / len(scores)] * len(scores) if len(scores) else None
         _, _, patches = axis.hist(
             scores, bins=bins, weights=weights, color="#4c72b0", edgecolor="white"
@@ -102,22 +120,23 @@ def alliance_by_utilization(participants: pd.DataFrame, groups=UTILIZATION_TYPES
     return figure
 
 
-#: Cells of a count figure with fewer people than this are left blank (small-cell suppression).
-MIN_CELL = 5
-
-
-def who5_before_after(baseline: pd.Series, followup: pd.Series, cutoff: float = WHO5_CUTOFF):
+def who5_before_after(
+    baseline: pd.Series,
+    followup: pd.Series,
+    cutoff: float = WHO5_CUTOFF,
+    disclosure: Disclosure = DEFAULT,
+):
     """Counts of people by baseline and follow-up WHO-5 (a heatmap, not points), with the cut-off.
 
     Each cell counts the people with that pair of totals (WHO-5 moves in
-    steps of 4, one cell per step); cells with fewer than :data:`MIN_CELL`
-    people are left blank so no small group stands out. Dashed lines mark the
+    steps of 4, one cell per step); cells with fewer than the ``disclosure``'s
+    ``min_cell_size`` people are left blank so no small group stands out. Dashed lines mark the
     cut-off, between the last step at or below it and the first above; cells
     above the diagonal improved.
     """
     edges = [step - 2 for step in range(0, 108, 4)]  # centred on 0, 4, ..., 100
     counts, _, _ = np.histogram2d(followup, baseline, bins=[edges, edges])
-    shown = np.where(counts >= MIN_CELL, counts, np.nan)
+    shown = np.where(counts >= disclosure.min_cell_size, counts, np.nan)
     figure, axis = plt.subplots(figsize=(6.5, 5.5))
     image = axis.pcolormesh(edges, edges, shown, cmap="Blues", shading="flat")
     figure.colorbar(image, ax=axis, label="people")
@@ -130,12 +149,20 @@ def who5_before_after(baseline: pd.Series, followup: pd.Series, cutoff: float = 
     axis.set_xlabel("baseline WHO-5 (0–100)")
     axis.set_ylabel("follow-up WHO-5 (0–100)")
     axis.set_title(
-        f"Baseline and follow-up well-being (cut-off {cutoff:g}; cells < {MIN_CELL} blank)",
+        f"Baseline and follow-up well-being (cut-off {cutoff:g}; "
+        f"cells < {disclosure.min_cell_size} blank)",
         loc="left",
         fontsize=10,
     )
     figure.tight_layout()
     return figure
+
+
+def _missing_label(value: float, note: object) -> str:
+    """A label's suffix: "" for a number, " (withheld)" or " (not estimable)" for NaN."""
+    if pd.notna(value):
+        return ""
+    return " (withheld)" if withheld(note) else " (not estimable)"
 
 
 def _intervals(estimate, low, high, labels, row_height: float):
@@ -161,11 +188,17 @@ def change_by_group(table: pd.DataFrame):
     Parameters
     ----------
     table : pandas.DataFrame
-        Indexed by group, with ``mean_change``, ``ci_low``, ``ci_high``, ``n``;
-        groups without people are left out.
+        Indexed by group, with ``mean_change``, ``ci_low``, ``ci_high``, ``n`` and
+        ``note``; groups without people are left out, withheld groups labelled so.
     """
-    table = table[table["n"] > 0]
-    labels = [f"{group} (n = {row.n:,.0f})" for group, row in table.iterrows()]
+    kept = table["n"] > 0
+    if "note" in table.columns:
+        kept |= table["note"].map(withheld)
+    table = table[kept]
+    labels = [
+        f"{group} (withheld)" if pd.isna(row.n) else f"{group} (n = {row.n:,.0f})"
+        for group, row in table.iterrows()
+    ]
     figure, axis = _intervals(
         table["mean_change"], table["ci_low"], table["ci_high"], labels, row_height=0.7
     )
@@ -195,8 +228,10 @@ def coefficient_plot(coefficients: pd.DataFrame, labels: dict[str, str]):
         table["beta_low"],
         table["beta_high"],
         [
-            labels.get(term, term) + (" (not estimable)" if pd.isna(beta) else "")
-            for term, beta in zip(table["term"], table["beta"], strict=True)
+            labels.get(term, term) + _missing_label(beta, note)
+            for term, beta, note in zip(
+                table["term"], table["beta"], table.get("note", [""] * len(table)), strict=True
+            )
         ],
         row_height=0.55,
     )
@@ -219,9 +254,8 @@ def simple_slopes_plot(slopes: dict[str, pd.DataFrame]):
     alliance = np.array([-2.0, 1.0])
     for axis, (title, table) in zip(axes, slopes.items(), strict=True):
         for row in table.itertuples():
-            shown = (
-                "" if np.isfinite(row.slope) and np.isfinite(row.intercept) else " (not estimable)"
-            )
+            estimated = np.isfinite(row.slope) and np.isfinite(row.intercept)
+            shown = _missing_label(np.nan if not estimated else 0.0, getattr(row, "note", ""))
             axis.plot(alliance, row.intercept + row.slope * alliance, label=f"{row.level}{shown}")
         axis.set_title(title, fontsize=10)
         axis.set_xlabel("alliance (z)")

@@ -10,7 +10,9 @@ counts, SEs) either match or differ. For p-values the scorecard also says
 whether the replication reaches the same decision at alpha = .05. A claim the
 run wrote as missing (an empty value: the statistic is not estimable on
 these data, e.g. an aliased regression term) is *not estimable on these
-data*; one the run never wrote is *not computed*.
+data*; one it withheld because it describes fewer than ``min_cell_size``
+people (:mod:`helpers.report.disclosure`) is *withheld*; one the run never
+wrote is *not computed*.
 
 Only the report uses this module: it is the one place where the analysis
 meets the published values.
@@ -26,6 +28,7 @@ import pandas as pd
 
 from helpers import claims
 from helpers.design import TABLE2_COVARIATES
+from helpers.pipeline import results
 from helpers.report.verdicts import (
     DIFFERS,
     MATCH,
@@ -39,6 +42,7 @@ __all__ = [
     "NOT_COMPUTED",
     "NOT_ESTIMABLE",
     "VERDICTS",
+    "WITHHELD",
     "counts",
     "display_table",
     "notebook_of",
@@ -51,8 +55,10 @@ __all__ = [
 NOT_COMPUTED = "not computed"
 #: A published number the run wrote as missing: the data cannot support it (an empty value).
 NOT_ESTIMABLE = "not estimable on these data"
+#: A published number the run withheld: it describes fewer than ``min_cell_size`` people.
+WITHHELD = "withheld (small cell)"
 #: Verdicts in the order the report lists them.
-VERDICTS = (MATCH, WITHIN, DIFFERS, NOT_ESTIMABLE, NOT_COMPUTED)
+VERDICTS = (MATCH, WITHIN, DIFFERS, NOT_ESTIMABLE, WITHHELD, NOT_COMPUTED)
 
 _ALPHA = 0.05
 _MEDIAN_SE = math.sqrt(math.pi / 2)  # SE(median) = 1.2533 SD / sqrt(n) under normality
@@ -235,7 +241,7 @@ def scorecard(
     ----------
     estimates : pandas.DataFrame
         ``key``, ``group``, ``value`` (the run's ``estimates.csv``; a missing
-        value is empty or NaN).
+        value is empty or NaN), and ``note`` (why a value is missing).
     published : pandas.DataFrame
         ``key``, ``label``, ``group``, ``reported`` (text as printed),
         ``statistic``, ``source`` (``data/published_values.csv``).
@@ -265,6 +271,12 @@ def scorecard(
     written = list(zip(estimates["key"], estimates["group"], estimates["value"], strict=True))
     values: Lookup = {(k, g): number for k, g, v in written if (number := _number(v)) is not None}
     missing = {(k, g) for k, g, v in written if _number(v) is None}
+    notes = estimates["note"] if "note" in estimates.columns else pd.Series("", estimates.index)
+    held = {
+        (k, g)
+        for (k, g, v), note in zip(written, notes, strict=True)
+        if _number(v) is None and isinstance(note, str) and note.startswith(results.WITHHELD)
+    }
     rows = []
     for row in published.itertuples(index=False):
         claim = (row.key, row.group)
@@ -273,7 +285,9 @@ def scorecard(
         se = standard_error(row.key, row.group, row.statistic, values)
         tolerance = None if se is None else z * se
         if value is None:
-            judged = NOT_ESTIMABLE if claim in missing else NOT_COMPUTED
+            judged = (
+                WITHHELD if claim in held else NOT_ESTIMABLE if claim in missing else NOT_COMPUTED
+            )
             difference, same = None, None
         else:
             judged = verdict(row.reported, value, tolerance)
@@ -335,6 +349,7 @@ _COLOURS = {
     WITHIN: "#fff8c5",
     DIFFERS: "#ffebe9",
     NOT_ESTIMABLE: "#fbefff",
+    WITHHELD: "#ddf4ff",
     NOT_COMPUTED: "#eaeef2",
 }
 

@@ -14,15 +14,18 @@ import math
 import pandas as pd
 
 from helpers.design import TABLE1_CONTINUOUS, UTILIZATION_TYPES
+from helpers.report.disclosure import DEFAULT, EXTREMES, Disclosure
 
 __all__ = [
     "flow_estimates",
     "flow_sentence",
+    "flow_table",
     "html_table",
     "require_analysed",
     "table1_display",
     "table1_estimates",
     "utilization_sentence",
+    "withhold_cells",
 ]
 
 _COLUMNS = ["key", "group", "value", "note"]
@@ -145,6 +148,70 @@ def flow_estimates(flow: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=_COLUMNS)
 
 
+#: Keys that count people, besides those ending in ``.n`` or ``.excluded``.
+_COUNTS = ("cohort.analyzed", "cohort.completed_assessments")
+#: The key that counts the people of a group's cells (``all``: the analysed cohort).
+_GROUP_SIZE = {"all": ("cohort.analyzed", "all")}
+
+
+def _is_count(key: str) -> bool:
+    return key in _COUNTS or key.endswith((".n", ".excluded"))
+
+
+def withhold_cells(estimates: pd.DataFrame, disclosure: Disclosure = DEFAULT) -> pd.DataFrame:
+    """Table 1's and the flow's estimates with the small cells withheld.
+
+    Parameters
+    ----------
+    estimates : pandas.DataFrame
+        :func:`table1_estimates` or :func:`flow_estimates` output.
+    disclosure : helpers.report.disclosure.Disclosure
+        The run's ``min_cell_size`` and ``withhold_extremes``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows, where a withheld value is NaN and its note says why: a
+        count of 1 to ``min_cell_size - 1`` people, a percentage of such a count,
+        any other statistic of a group that small (the group's ``table1.n``, or
+        ``cohort.analyzed`` for ``all``), and, with ``withhold_extremes``, every
+        minimum and maximum.
+    """
+    value = estimates.set_index(["key", "group"])["value"]
+    frame = estimates.copy()
+    for position, row in enumerate(estimates.itertuples(index=False)):
+        if _is_count(row.key):
+            why = disclosure.count_reason if disclosure.small(row.value) else ""
+        elif row.key.endswith(".pct"):
+            count = value.get((row.key.removesuffix(".pct") + ".n", row.group), math.nan)
+            why = disclosure.count_reason if disclosure.small(count) else ""
+        else:
+            size = value.get(_GROUP_SIZE.get(row.group, ("table1.n", row.group)), math.nan)
+            why = disclosure.reason(people=size)
+            if not why and disclosure.withhold_extremes and row.key.endswith(EXTREMES):
+                why = disclosure.extremes_reason
+        if why:
+            frame.iloc[position, frame.columns.get_loc("value")] = math.nan
+            frame.iloc[position, frame.columns.get_loc("note")] = why
+    return frame
+
+
+def flow_table(flow: pd.DataFrame, disclosure: Disclosure = DEFAULT) -> pd.DataFrame:
+    """The eligibility flow for display, with counts below ``min_cell_size`` in words.
+
+    Examples
+    --------
+    >>> flow = pd.DataFrame({"step": ["registered", "adult"], "criterion": ["registered",
+    ...     "aged 18 or older"], "n": [1200, 1197], "excluded": [0, 3]})
+    >>> flow_table(flow)["excluded"].tolist()
+    ['0', 'fewer than 5']
+    """
+    table = flow[["step", "criterion"]].copy()
+    for column in ("n", "excluded"):
+        table[column] = [disclosure.shown(count) for count in flow[column]]
+    return table
+
+
 #: Each eligibility step's requirement, in words (``Cohort.flow``'s ``step``).
 _REQUIREMENTS = {
     "adult": "the age requirement",
@@ -155,14 +222,15 @@ _REQUIREMENTS = {
 }
 
 
-def require_analysed(flow: pd.DataFrame) -> None:
+def require_analysed(flow: pd.DataFrame, disclosure: Disclosure = DEFAULT) -> None:
     """Stop when nobody is left to analyse, naming the step at which everyone left.
 
     Raises
     ------
     ValueError
         When the flow's last step counts nobody: "nobody is eligible ... everyone
-        left at step <step> (<criterion>)", with the flow's counts.
+        left at step <step> (<criterion>)", with the flow's counts (those below
+        ``disclosure.min_cell_size`` in words).
 
     Examples
     --------
@@ -180,30 +248,34 @@ def require_analysed(flow: pd.DataFrame) -> None:
         raise ValueError("nobody is eligible: the raw data directory has no registrants")
     last = flow[flow["n"] > 0].index.max()
     step = flow.loc[last + 1]
-    summary = " -> ".join(f"{row.step} {row.n:,}" for row in flow.itertuples())
+    shown = disclosure.shown
+    summary = " -> ".join(f"{row.step} {shown(row.n)}" for row in flow.itertuples())
     raise ValueError(
         f"nobody is eligible: everyone left at step {step['step']!r} ({step['criterion']}), "
-        f"where {step['excluded']:,} of {flow.loc[last, 'n']:,} were excluded. "
+        f"where {shown(step['excluded'])} of {shown(flow.loc[last, 'n'])} were excluded. "
         f"Eligibility flow: {summary}. Check the raw data directory and the cohort parameters."
     )
 
 
-def flow_sentence(flow: pd.DataFrame) -> str:
-    """The flow in one sentence, with its largest single exclusion (counts from ``flow``)."""
+def flow_sentence(flow: pd.DataFrame, disclosure: Disclosure = DEFAULT) -> str:
+    """The flow in one sentence, with its largest single exclusion (counts from ``flow``).
+
+    A count below ``min_cell_size`` is said as "fewer than <min_cell_size>".
+    """
     steps = flow.set_index("step")
-    counts = steps["n"]
+    counts = steps["n"].map(disclosure.shown)
     excluded = steps.loc[steps.index != "registered", "excluded"]
     largest = excluded.idxmax()
     text = (
-        f"Of {counts['registered']:,} registrants, {counts['followup']:,} received care and "
-        f"completed both assessments, and {counts['rated']:,} of them rated at least one "
+        f"Of {counts['registered']} registrants, {counts['followup']} received care and "
+        f"completed both assessments, and {counts['rated']} of them rated at least one "
         "session: the analysed cohort."
     )
     if excluded.max() == 0:
         return f"{text} Nobody was excluded."
     return (
         f"{text} {_REQUIREMENTS[largest].capitalize()} is the largest single exclusion "
-        f"({excluded[largest]:,} people)."
+        f"({disclosure.shown(excluded[largest])} people)."
     )
 
 
@@ -211,35 +283,48 @@ def flow_sentence(flow: pd.DataFrame) -> str:
 _ROUTES = {"therapy": "therapy alone", "coaching": "coaching alone", "both": "both"}
 
 
-def utilization_sentence(table1: pd.DataFrame) -> str:
+def utilization_sentence(table1: pd.DataFrame, disclosure: Disclosure = DEFAULT) -> str:
     """The routes into care by size, and who screened positive on each (from Table 1's cells).
 
     Parameters
     ----------
     table1 : pandas.DataFrame
-        :func:`table1_estimates` output.
+        :func:`table1_estimates` output, small cells withheld (:func:`withhold_cells`).
+    disclosure : helpers.report.disclosure.Disclosure
+        The run's ``min_cell_size``, to say how small a withheld group is.
     """
     value = table1.set_index(["key", "group"])["value"]
-    sizes = {group: int(value["table1.n", group]) for group in UTILIZATION_TYPES}
-    used = sorted((g for g in UTILIZATION_TYPES if sizes[g]), key=lambda g: -sizes[g])
-    unused = [_ROUTES[g] for g in UTILIZATION_TYPES if not sizes[g]]
-    if not used:
+    sizes = {group: value["table1.n", group] for group in UTILIZATION_TYPES}
+    held = [g for g in UTILIZATION_TYPES if pd.isna(sizes[g])]  # withheld: a small group
+    known = {g: int(n) for g, n in sizes.items() if g not in held}
+    used = sorted((g for g in known if known[g]), key=lambda g: -known[g])
+    unused = [_ROUTES[g] for g in known if not known[g]]
+    if not used and not held:
         return "Nobody was analysed."
-    first, *rest = used
-    text = (
-        f"{_ROUTES[first].capitalize()} was the most common route into care "
-        f"({sizes[first]:,} people)"
-    )
-    if len(used) == 1:
-        text = f"Everyone analysed used {_ROUTES[first]} ({sizes[first]:,} people)"
-    elif rest:
-        text += ", then " + " and ".join(f"{_ROUTES[g]} ({sizes[g]:,})" for g in rest)
+    parts = []
+    if used:
+        first, *rest = used
+        parts.append(
+            f"{_ROUTES[first].capitalize()} was the most common route into care "
+            f"({known[first]:,} people)"
+        )
+        if len(used) == 1 and not held:
+            parts = [f"Everyone analysed used {_ROUTES[first]} ({known[first]:,} people)"]
+        elif rest:
+            parts[0] += ", then " + " and ".join(f"{_ROUTES[g]} ({known[g]:,})" for g in rest)
+    if held:
+        fewer = f"fewer than {disclosure.min_cell_size} people"
+        parts.append(f"{' and '.join(_ROUTES[g] for g in held)}: {fewer} (withheld)")
     if unused:
-        text += f"; nobody used {' or '.join(unused)}"
+        parts.append(f"nobody used {' or '.join(unused)}")
     shares = ", ".join(
-        f"{_ROUTES[g]} {value['table1.screened_positive.pct', g]:.1f}%" for g in used
+        f"{_ROUTES[g]} {value['table1.screened_positive.pct', g]:.1f}%"
+        for g in used
+        if pd.notna(value["table1.screened_positive.pct", g])
     )
-    return f"{text}. Screened positive for depressive symptoms: {shares}."
+    text = "; ".join(parts)
+    text = text[0].upper() + text[1:]
+    return f"{text}." + (f" Screened positive for depressive symptoms: {shares}." if shares else "")
 
 
 class _Blank:

@@ -24,9 +24,11 @@ __all__ = [
     "aim3_data",
     "hierarchical_regression",
     "interaction_sentence",
+    "level_groups",
     "moderation",
     "moderation_terms",
     "simple_slopes",
+    "term_groups",
 ]
 
 #: Columns z-scored in the moderation models (everything but the 0/1 dummies).
@@ -85,6 +87,67 @@ def aim3_data(participants: pd.DataFrame, missing_sex: str = "drop") -> pd.DataF
     if frame.drop(columns="utilization").isna().any(axis=None):
         raise ValueError("aim3_data: complete cases still hold missing values")
     return frame.reset_index(drop=True)
+
+
+#: The 0/1 columns of :func:`aim3_data`: column -> the group coded 1, the group coded 0
+#: (for a utilization dummy: therapy, the reference of both dummies).
+_DUMMY_GROUPS = {"male": ("male", "female"), **{d: (d, "therapy") for d in UTILIZATION_DUMMIES}}
+
+
+def term_groups(data: pd.DataFrame, term: str) -> dict[str, int]:
+    """The people a coefficient's estimate rests on, by group, for disclosure control.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        :func:`aim3_data` output.
+    term : str
+        A coefficient's term: a column (``male``), a product with the focal
+        predictor (``alliance_score:both``), or ``Intercept``.
+
+    Returns
+    -------
+    dict
+        For a 0/1 column, or its product, the group coded 1 and the group it is
+        compared with, each with its size (``{"both": 12, "therapy": 950}``);
+        for any other term everyone, as ``{"people": n}``.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"male": [1.0, 0.0, 0.0], "coaching": [0.0, 1.0, 0.0],
+    ...                      "both": [0.0, 0.0, 0.0]})
+    >>> term_groups(data, "male"), term_groups(data, "alliance_score:coaching")
+    ({'male': 1, 'female': 2}, {'coaching': 1, 'therapy': 2})
+    >>> term_groups(data, "age")
+    {'people': 3}
+    """
+    column = term.split(":")[-1]
+    if column not in _DUMMY_GROUPS:
+        return {"people": len(data)}
+    one, zero = _DUMMY_GROUPS[column]
+    coded = data[column] == 1
+    if column == "male":
+        reference = data[column] == 0
+    else:
+        reference = (data[list(UTILIZATION_DUMMIES)] == 0).all(axis=1)
+    return {one: int(coded.sum()), zero: int(reference.sum())}
+
+
+def level_groups(data: pd.DataFrame, moderator: str, level: str) -> dict[str, int]:
+    """The people a simple slope (:func:`simple_slopes`) rests on, by group.
+
+    A utilization type's slope rests on that type's people; a slope at a level of
+    a continuous moderator (−1 SD, mean, +1 SD) on everyone, as ``{"people": n}``.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"utilization": ["therapy", "therapy", "both"]})
+    >>> level_groups(data, "utilization", "both"), level_groups(data, "n_sessions", "mean")
+    ({'both': 1}, {'people': 3})
+    """
+    if moderator == "utilization":
+        return {level: int((data["utilization"] == level).sum())}
+    return {"people": len(data)}
 
 
 #: R's ``lm.fit`` tolerance: a column whose norm, once the columns before it are
