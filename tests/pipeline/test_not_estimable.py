@@ -2,11 +2,12 @@
 
 Each scenario edits a generated SYNTHETIC raw directory (``helpers.synthetic``, sample
 mode, seed 3, 400 registrants) so that some statistics cannot be estimated, runs the four
-analysis notebooks on it with papermill, and checks that the run completes; that every
-registered claim is written, the affected ones with an empty value and a note
-``not estimable: <reason>``; that no sentence says "nan" or "inf" and the affected ones say
-why in words; and that the scorecard calls such a published claim "not estimable on these
-data". Nobody eligible is the one situation that stops the run, after showing the flow.
+analysis notebooks on it with papermill (``min_cell_size`` 1: nothing is withheld), and
+checks that the run completes; that every registered claim is written, the affected ones
+with an empty value and a note ``not estimable: <reason>``; that no sentence says "nan" or
+"inf" and the affected ones say why in words; and that the scorecard calls such a
+published claim "not estimable on these data". Nobody eligible is the one situation that
+stops the run, after showing the flow.
 
 The situations (issue item 11): one "both" user in aim 3 (the utilization moderation is
 rank-deficient), a constant age (Spearman), constant WHO-5 changes (paired t-test, ANOVA),
@@ -15,8 +16,6 @@ no "both" users, coaches only, no men, twelve registrants, nobody eligible.
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,71 +27,48 @@ import pytest
 from helpers import claims
 from helpers.data.cohort import derive_cohort
 from helpers.data.rawdata import load_raw
-from helpers.paths import NOTEBOOK_DIR
 from helpers.pipeline.results import assemble
 from helpers.report import scorecard
 from helpers.report.published import load_published
-from helpers.synthetic import generate, write_raw
+from helpers.synthetic import write_raw
 from locations import SMALL
+from scenarios import (
+    MANIFEST,
+    NOT_A_NUMBER,
+    WHO5_ITEMS,
+    Tables,
+    execute,
+    generated_copy,
+    outputs,
+    without,
+)
 
-KERNEL = "sagui-henson-2022"
-MANIFEST = {"synthetic": True, "generator": "test", "mode": "sample", "seed": 3}
-WHO5_ITEMS = [f"who5_{i}" for i in range(1, 6)]
-NOT_A_NUMBER = re.compile(r"\b(?:nan|inf|infinity)\b", re.IGNORECASE)
-
-Tables = dict[str, pd.DataFrame]
-
-
-@functools.cache
-def _generated(registrants: int = 400) -> tuple[Tables, pd.DataFrame]:
-    return generate(seed=3, registrants=registrants, mode="sample")
-
-
-def _tables(registrants: int = 400) -> tuple[Tables, pd.DataFrame]:
-    tables, plan = _generated(registrants)
-    return {name: frame.copy() for name, frame in tables.items()}, plan
-
-
-def _without(tables: Tables, people) -> Tables:
-    """The tables without these participants (and their sessions, ratings and WHO-5s)."""
-    people = set(people)
-    sessions = tables["sessions"]
-    gone = set(sessions.loc[sessions["participant_id"].isin(people), "session_id"])
-    return {
-        "participants": tables["participants"][
-            ~tables["participants"]["participant_id"].isin(people)
-        ],
-        "sessions": sessions[~sessions["participant_id"].isin(people)],
-        "alliance_ratings": tables["alliance_ratings"][
-            ~tables["alliance_ratings"]["session_id"].isin(gone)
-        ],
-        "who5_assessments": tables["who5_assessments"][
-            ~tables["who5_assessments"]["participant_id"].isin(people)
-        ],
-    }
+#: Publish every cell, however small: these scenarios are about what the data cannot
+#: support, not about what a run withholds (``test_small_cells.py``).
+ALL_CELLS = {"min_cell_size": 1}
 
 
 def one_both_user(tmp: Path) -> Tables:
     """Every "both" user but one analysed, screened-positive woman or man."""
-    tables, plan = _tables()
+    tables, plan = generated_copy()
     both = plan[plan["utilization"] == "both"]
     keep = both[
         (both["fate"] == "analysed")
         & both["sex"].isin(["female", "male"])
         & (both["who5_baseline"] <= 28)
     ]["participant_id"].iloc[0]
-    return _without(tables, both.loc[both["participant_id"] != keep, "participant_id"])
+    return without(tables, both.loc[both["participant_id"] != keep, "participant_id"])
 
 
 def constant_age(tmp: Path) -> Tables:
-    tables, _ = _tables()
+    tables, _ = generated_copy()
     tables["participants"]["age"] = 40
     return tables
 
 
 def constant_change(tmp: Path) -> Tables:
     """Each analysed person's follow-up WHO-5 is their baseline plus 8 (two items up by one)."""
-    tables, _ = _tables()
+    tables, _ = generated_copy()
     write_raw(tables, tmp / "unedited", MANIFEST)
     people = derive_cohort(load_raw(tmp / "unedited")).participants
     who5 = tables["who5_assessments"]
@@ -108,26 +84,26 @@ def constant_change(tmp: Path) -> Tables:
 
 
 def no_both_users(tmp: Path) -> Tables:
-    tables, plan = _tables()
-    return _without(tables, plan.loc[plan["utilization"] == "both", "participant_id"])
+    tables, plan = generated_copy()
+    return without(tables, plan.loc[plan["utilization"] == "both", "participant_id"])
 
 
 def coaches_only(tmp: Path) -> Tables:
-    tables, plan = _tables()
-    return _without(
+    tables, plan = generated_copy()
+    return without(
         tables, plan.loc[plan["utilization"].isin(["therapy", "both"]), "participant_id"]
     )
 
 
 def no_men(tmp: Path) -> Tables:
-    tables, _ = _tables()
+    tables, _ = generated_copy()
     sex = tables["participants"]["sex"]
     tables["participants"]["sex"] = sex.where(sex != "male", "female")
     return tables
 
 
 def twelve_registrants(tmp: Path) -> Tables:
-    return _tables(registrants=12)[0]
+    return generated_copy(registrants=12)[0]
 
 
 #: scenario -> (how to make its raw data, claims written as missing: (key, group, reason),
@@ -217,34 +193,6 @@ SCENARIOS: dict[str, tuple[Callable[[Path], Tables], list, list, str]] = {
 }
 
 
-def _execute(notebook: str, raw: Path, output: Path, parameters: dict | None = None) -> None:
-    target = output / "notebooks" / f"{notebook}.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    pm.execute_notebook(
-        str(NOTEBOOK_DIR / f"{notebook}.ipynb"),
-        str(target),
-        parameters={"data_dir": str(raw), "output_dir": str(output), **(parameters or {})},
-        kernel_name=KERNEL,
-        progress_bar=False,
-        cwd=str(NOTEBOOK_DIR),
-    )
-
-
-def _outputs(output: Path, kind: str) -> list[str]:
-    """Every output of ``kind`` ("text/markdown", "stream", "error") of the executed notebooks."""
-    texts = []
-    for path in sorted((output / "notebooks").glob("*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            for out in cell.get("outputs", []):
-                if kind == "stream" and out.get("output_type") == "stream":
-                    texts.append(out["text"])
-                elif kind == "error" and out.get("output_type") == "error":
-                    texts.append(f"{out['ename']}: {out['evalue']}")
-                elif kind in out.get("data", {}):
-                    texts.append(out["data"][kind])
-    return texts
-
-
 @pytest.fixture(scope="module", params=list(SCENARIOS))
 def scenario(request, tmp_path_factory):
     """Run the four analysis notebooks on one scenario's raw data."""
@@ -252,15 +200,15 @@ def scenario(request, tmp_path_factory):
     make, missing, numbers, words = SCENARIOS[request.param]
     raw = write_raw(make(root), root / "raw", MANIFEST)
     output = root / "out"
-    for notebook in claims.NOTEBOOKS:
-        _execute(notebook, raw, output)  # a failure raises: the run must complete
+    for notebook in claims.NOTEBOOKS:  # a failure raises: the run must complete
+        execute(notebook, raw, output, ALL_CELLS)
     estimates = pd.read_csv(assemble(output), keep_default_na=False)
     return output, estimates, missing, numbers, words
 
 
 def test_the_run_completes_and_writes_every_registered_claim(scenario):
     output, estimates, *_ = scenario
-    assert not _outputs(output, "error")
+    assert not outputs(output, "error")
     written = set(zip(estimates["key"], estimates["group"], strict=True))
     registered = {(key, group) for key, item in claims.REGISTRY.items() for group in item.groups}
     assert written == registered  # each one a number, or missing with a reason
@@ -283,10 +231,10 @@ def test_what_cannot_be_estimated_is_written_empty_with_a_reason(scenario):
 
 def test_the_prose_says_why_in_words_never_nan(scenario):
     output, _, _, _, words = scenario
-    prose = "\n".join(_outputs(output, "text/markdown"))
+    prose = "\n".join(outputs(output, "text/markdown"))
     assert words in prose
     assert not NOT_A_NUMBER.search(prose), NOT_A_NUMBER.search(prose)
-    assert "RuntimeWarning" not in "".join(_outputs(output, "stream"))
+    assert "RuntimeWarning" not in "".join(outputs(output, "stream"))
 
 
 def test_the_scorecard_says_not_estimable_on_these_data(scenario):
@@ -307,13 +255,13 @@ def test_the_scorecard_says_not_estimable_on_these_data(scenario):
 def _nobody(tmp_path: Path, parameters: dict) -> tuple[str, Path]:
     output = tmp_path / "out"
     with pytest.raises(pm.PapermillExecutionError) as stopped:
-        _execute("01_cohort", SMALL, output, parameters)
+        execute("01_cohort", SMALL, output, parameters)
     return str(stopped.value), output
 
 
 def _flow_shown_before_stopping(output: Path) -> bool:
     executed = nbformat.read(output / "notebooks" / "01_cohort.ipynb", as_version=4)
-    flow = next(cell for cell in executed.cells if cell.source.strip() == "cohort.flow")
+    flow = next(cell for cell in executed.cells if cell.source.startswith("flow_table("))
     shown = "".join(str(out.get("data", {})) for out in flow.get("outputs", []))
     return "registered" in shown and "rated" in shown
 
