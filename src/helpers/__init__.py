@@ -56,7 +56,7 @@ The map
     :mod:`~helpers.pipeline.parameters` (every parameter checked before a run),
     :mod:`~helpers.pipeline.outputs` (a locked, atomic output directory),
     :mod:`~helpers.pipeline.results` (``estimates.csv``, refusing unregistered keys),
-    :mod:`~helpers.pipeline.provenance`, :mod:`~helpers.pipeline.site`.
+    :mod:`~helpers.pipeline.provenance`, :mod:`~helpers.pipeline.book` (the reviewer's book).
 
 Sagui-Henson, S. J., et al. (2022). Understanding components of therapeutic
 alliance and well-being from use of a global digital mental health benefit

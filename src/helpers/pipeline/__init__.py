@@ -5,5 +5,5 @@
 - :mod:`helpers.pipeline.outputs`: a locked output directory, replaced whole or not at all;
 - :mod:`helpers.pipeline.results`: each notebook's estimates, assembled into ``estimates.csv``;
 - :mod:`helpers.pipeline.provenance`: code version, data fingerprint, parameters, packages;
-- :mod:`helpers.pipeline.site`: the executed notebooks rendered as HTML.
+- :mod:`helpers.pipeline.book`: the executed notebooks as a book (Sphinx, myst-nb).
 """

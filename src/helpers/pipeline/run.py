@@ -38,6 +38,7 @@ import papermill as pm
 
 from helpers import claims
 from helpers.paths import NOTEBOOK_DIR
+from helpers.pipeline.book import build_book
 from helpers.pipeline.outputs import (
     DATA_PLACEHOLDER,
     OUTPUT_PLACEHOLDER,
@@ -57,12 +58,12 @@ from helpers.pipeline.parameters import (
 )
 from helpers.pipeline.provenance import add_parameters, data_fingerprint
 from helpers.pipeline.results import assemble
-from helpers.pipeline.site import render_site
 
 __all__ = [
     "KERNEL",
     "NOTEBOOKS",
     "REPORT",
+    "RERUN",
     "WHATIF",
     "Interrupted",
     "NotebookFailed",
@@ -71,10 +72,13 @@ __all__ = [
     "run_whatif",
 ]
 
-#: The report runs last: it reads what the others wrote, and is told how they ran.
+#: The report runs after the notebooks that write claims: it reads what they wrote, and is
+#: told how they ran.
 REPORT = "05_report.ipynb"
-#: The notebooks, in the order they run: those that write claims, then the report.
-NOTEBOOKS = (*(f"{name}.ipynb" for name in claims.NOTEBOOKS), REPORT)
+#: The paper's Results section re-run: each printed number beside this run's (reads the scorecard).
+RERUN = "07_paper_rerun.ipynb"
+#: The notebooks, in the order they run: those that write claims, the report, the re-run.
+NOTEBOOKS = (*(f"{name}.ipynb" for name in claims.NOTEBOOKS), REPORT, RERUN)
 #: The students' what-if notebook (power, multiverse): run on its own by ``make whatif``.
 WHATIF = "06_whatif.ipynb"
 KERNEL = "sagui-henson-2022"
@@ -245,12 +249,13 @@ def run_all(
     notebooks: tuple[str, ...] = NOTEBOOKS,
     say: Callable = lambda _text: None,
 ) -> Path:
-    """Execute every notebook into ``output_dir``, atomically, then render the site.
+    """Execute every notebook into ``output_dir``, atomically, then build the book.
 
     The analysis notebooks run first; the report then assembles
     ``estimates.csv``, writes ``scorecard.csv`` and ``provenance.json`` (told
     every notebook's parameters), and the executed notebooks, scrubbed of run
-    timestamps and machine paths, are rendered to ``<output_dir>/site/``.
+    timestamps and machine paths, are built into the book ``<output_dir>/site/``
+    (:func:`helpers.pipeline.book.build_book`).
 
     Parameters
     ----------
@@ -290,7 +295,7 @@ def run_all(
         _run_in_stage(staging, data_dir, runs, say)
         if REPORT not in notebooks:
             assemble(staging.path)
-        render_site(staging.path)
+        build_book(staging.path)
 
     _guarded(output_dir, run, start_from_current=False)
     for line in _summary(output_dir, given):
@@ -304,7 +309,7 @@ def run_whatif(
     parameters: dict[str, Any] | None = None,
     say: Callable = lambda _text: None,
 ) -> Path:
-    """Execute the what-if notebook into ``output_dir`` beside a replication; re-render the site.
+    """Execute the what-if notebook into ``output_dir`` beside a replication; rebuild the book.
 
     ``output_dir`` may be new, or hold a replication of the same data (its
     ``provenance.json`` has the same data fingerprint); anything else is refused,
@@ -338,7 +343,7 @@ def run_whatif(
             scrubbed(effective, _replacements(data_dir, staging.path)),
             data_dir,
         )
-        render_site(staging.path)
+        build_book(staging.path)
 
     _guarded(output_dir, run, start_from_current=True)
     for line in _summary(output_dir, given, scorecard=False):
