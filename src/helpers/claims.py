@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -59,6 +60,7 @@ __all__ = [
     "TABLE2_FIELDS",
     "TOTAL",
     "Claim",
+    "anchor",
     "check",
     "claim",
     "moderation_key",
@@ -371,6 +373,21 @@ def subgroup_size(group: str, lookup: Callable[[str, str], float | None]) -> flo
     if group not in SUBGROUP_SIZES:
         return None
     return lookup(*SUBGROUP_SIZES[group])
+
+
+def anchor(key: str, group: str) -> str:
+    """The HTML id that marks the notebook cell which wrote ``key`` [``group``].
+
+    :class:`helpers.pipeline.results.Estimates` places it in the cell's output; the
+    report links each claim to ``<notebook>.html#<anchor>``.
+
+    Examples
+    --------
+    >>> anchor("aim1.sex.mwu.p", "female vs male")
+    'claim-aim1-sex-mwu-p--female-vs-male'
+    """
+    slug = "--".join(re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") for part in (key, group))
+    return f"claim-{slug}"
 
 
 def pair_groups(group: str) -> tuple[str, str]:

@@ -12,9 +12,9 @@ import pytest
 
 from helpers import claims
 from helpers.paths import ROOT, SYNTHETIC_DATA
+from helpers.pipeline.book import build_book
 from helpers.pipeline.provenance import data_fingerprint, write_provenance
 from helpers.pipeline.run import NOTEBOOKS, run_all
-from helpers.pipeline.site import render_site
 from helpers.report import audit
 from helpers.report.published import load_published
 from helpers.report.verdicts import parse_printed
@@ -86,20 +86,43 @@ def test_make_replicate_into_another_folder_gives_the_same_bytes_and_says_what_i
     assert not differing, f"differ between two runs: {differing}"
 
 
-def test_the_site_links_the_report_and_each_aim(report):
+def test_the_book_opens_on_the_report_and_links_each_page(report):
     site = report / "site"
     index = (site / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'href="([^"]+)"', index)
+    links = re.findall(r'href="([^"#]+)"', index)
     pages = [Path(name).stem + ".html" for name in NOTEBOOKS]
-    assert links[0] == "05_report.html"  # the reviewer's first stop
     assert set(pages) <= set(links)
+    shown = [link for link in links if link in pages]
+    assert shown[0] == "05_report.html"  # the reviewer's first stop, in the sidebar and the list
     assert {"../scorecard.csv", "../estimates.csv", "../provenance.json"} <= set(links)
-    assert "SYNTHETIC DATA" in index
-    for page in pages:
-        assert (site / page).stat().st_size > 10_000
+    assert (site / "search.html").exists() and (site / "searchindex.js").exists()
+    for page in ["index.html", *pages]:
+        text = (site / page).read_text(encoding="utf-8")
+        assert "SYNTHETIC DATA" in text, page  # the banner on every page
+        assert not re.search(r'(?:src|href)="https?://', text), page  # offline
     report_page = (site / "05_report.html").read_text(encoding="utf-8")
-    for text in ("Scorecard", "Audit of the paper", "aim2.anova.p", 'href="02_aim1_alliance.html"'):
-        assert text in report_page
+    verdict = report_page.index("Of the paper’s 267 printed numbers")
+    differ, every = (
+        report_page.index(f'<section id="{s}">') for s in ("the-claims-that-differ", "scorecard")
+    )
+    assert verdict < differ < every  # the verdict first, then what differs, then every claim
+    differs = 'href="02_aim1_alliance.html#claim-aim1-sex-mwu-p--female-vs-male"'
+    assert differs in report_page  # a claim links to the cell that computed it
+    aim1 = (site / "02_aim1_alliance.html").read_text(encoding="utf-8")
+    assert 'id="claim-aim1-sex-mwu-p--female-vs-male"' in aim1
+    for text in ("Audit of the paper", "Women vs men: Mann–Whitney p", "Change by provider type"):
+        assert text in report_page, text
+    assert 'rel="next" title="Cohort' in report_page  # previous and next links
+
+
+def test_the_book_folds_code_and_shows_parameters_as_a_table(report):
+    cohort = (report / "site" / "01_cohort.html").read_text(encoding="utf-8")
+    assert cohort.count('<details class="admonition hide above-input">') >= 5
+    assert "Parameters of this run" in cohort
+    assert "<td><code>who5_cutoff</code></td><td><code>28</code></td>" in cohort
+    report_page = (report / "site" / "05_report.html").read_text(encoding="utf-8")
+    assert "01_cohort.ipynb&quot;" not in report_page  # no escaped run_parameters JSON
+    assert "# Parameters" not in report_page  # papermill's injected cell is gone
 
 
 def test_provenance_names_code_data_parameters_and_packages(report):
@@ -114,9 +137,14 @@ def test_provenance_names_code_data_parameters_and_packages(report):
 
 
 def test_site_and_provenance_are_the_same_bytes_when_rebuilt(report, tmp_path):
-    before = {p.name: p.read_bytes() for p in (report / "site").iterdir()}
-    render_site(report)
-    assert {p.name: p.read_bytes() for p in (report / "site").iterdir()} == before
+    def contents(site: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()
+        }
+
+    before = contents(report / "site")
+    build_book(report)
+    assert contents(report / "site") == before
     record = json.loads((report / "provenance.json").read_text(encoding="utf-8"))
     again = write_provenance(tmp_path, SYNTHETIC_DATA, record["parameters"])
     assert again.read_bytes() == (report / "provenance.json").read_bytes()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -42,6 +43,7 @@ class Estimates:
 
     def __init__(self) -> None:
         self._rows: dict[tuple[str, str], tuple[float, str]] = {}
+        self._cell: tuple[int, Any, list[str]] | None = None  # (cell, display handle, anchors)
 
     def _record(self, key: str, group: str, number: float, note: str) -> None:
         if not key or not isinstance(key, str) or not isinstance(group, str) or not group:
@@ -52,6 +54,26 @@ class Estimates:
             raise ValueError(f"estimates: {key} [{group}] recorded twice")
         claims.check(key, group)
         self._rows[(key, group)] = (number, note)
+        self._mark(claims.anchor(key, group))
+
+    def _mark(self, anchor: str) -> None:
+        """In a notebook, mark the cell that records a claim: an invisible ``<span id>``.
+
+        One HTML output per cell, updated as the cell records more claims, so the
+        report can link each claim to the exact cell that wrote it. Outside a
+        notebook kernel nothing happens.
+        """
+        shell = _kernel_shell()
+        if shell is None:
+            return
+        from IPython.display import HTML, display
+
+        cell = shell.execution_count  # the same number throughout one cell
+        if self._cell is None or self._cell[0] != cell:
+            self._cell = (cell, display(HTML(""), display_id=True), [])
+        _, handle, anchors = self._cell
+        anchors.append(anchor)
+        handle.update(HTML("".join(f'<span id="{a}"></span>' for a in anchors)))
 
     def add(self, key: str, group: str, value: float | None, note: str = "") -> None:
         """Record one number; a key and group may be recorded once.
@@ -130,6 +152,16 @@ class Estimates:
         path = directory / f"{part}.csv"
         _write(self.frame(), path)
         return path
+
+
+def _kernel_shell() -> Any:
+    """The IPython shell of a running notebook kernel, or None (a script, a test)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return None
+    shell = get_ipython()
+    return shell if shell is not None and getattr(shell, "kernel", None) is not None else None
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:

@@ -20,7 +20,6 @@ meets the published values.
 
 from __future__ import annotations
 
-import html
 import math
 from pathlib import Path
 
@@ -44,7 +43,6 @@ __all__ = [
     "VERDICTS",
     "WITHHELD",
     "counts",
-    "display_table",
     "notebook_of",
     "scorecard",
     "standard_error",
@@ -341,72 +339,3 @@ def counts(card: pd.DataFrame, by: str) -> pd.DataFrame:
     table.loc["All"] = table.sum()
     table.index.name = by
     return table.astype(int)
-
-
-_LEFT = (0, 1, 6, 7)  # claim, group, verdict, notebook: text, read from the left
-_COLOURS = {
-    MATCH: "#dafbe1",
-    WITHIN: "#fff8c5",
-    DIFFERS: "#ffebe9",
-    NOT_ESTIMABLE: "#fbefff",
-    WITHHELD: "#ddf4ff",
-    NOT_COMPUTED: "#eaeef2",
-}
-
-
-def _shown(value: float | None, decimals: int | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if decimals is None:
-        return f"{value:.2g}" if abs(value) < 0.01 else f"{value:.3f}"
-    return f"{value:,.{decimals + 2}f}"
-
-
-def display_table(card: pd.DataFrame, link: bool = True) -> str:
-    """The scorecard as an HTML table: numbers to the printed precision plus two
-    decimals, verdicts shaded, and each claim linked to the rendered notebook
-    that computed it (``<notebook>.html``, a page of the same site)."""
-    rows = []
-    for row in card.itertuples(index=False):
-        decimals = parse_printed(row.printed).decimals
-        notebook = html.escape(row.notebook)
-        source = f'<a href="{notebook}.html">{notebook}</a>' if link and notebook else notebook
-        tolerance = (
-            ""
-            if row.tolerance is None or pd.isna(row.tolerance)
-            else ("&plusmn;" + _shown(row.tolerance, decimals))
-        )
-        cells = [
-            f"<code>{html.escape(row.key)}</code>",
-            html.escape(row.group),
-            html.escape(row.printed),
-            _shown(row.replicated, decimals),
-            _shown(row.difference, decimals),
-            tolerance,
-            f'<span style="background:{_COLOURS[row.verdict]};white-space:nowrap">'
-            f"{html.escape(row.verdict)}</span>",
-            source,
-        ]
-        aligned = [
-            f'<td style="text-align:{"left" if i in _LEFT else "right"}">{cell}</td>'
-            for i, cell in enumerate(cells)
-        ]
-        rows.append("<tr>" + "".join(aligned) + "</tr>")
-    header = (
-        "claim",
-        "group",
-        "printed",
-        "replicated",
-        "difference",
-        "tolerance",
-        "verdict",
-        "notebook",
-    )
-    head = "".join(
-        f'<th style="text-align:{"left" if i in _LEFT else "right"}">{name}</th>'
-        for i, name in enumerate(header)
-    )
-    return (
-        f'<table class="scorecard"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
