@@ -12,7 +12,7 @@ from helpers.data.cohort import derive_cohort
 from helpers.paths import NOTEBOOK_DIR
 from helpers.pipeline.run import NOTEBOOKS, WHATIF, notebook_parameters
 
-ANALYSIS = [name for name in NOTEBOOKS if name != "05_report.ipynb"]
+ANALYSIS = [f"{name}.ipynb" for name in claims.NOTEBOOKS]  # the notebooks that write estimates
 #: Parameters other than the cohort's that mean the same in every notebook declaring them.
 SHARED = {
     "alpha_level": (float, design.ALPHA_LEVEL),
