@@ -346,5 +346,5 @@ def test_the_pooled_sd_is_the_sd_of_the_groups_put_together():
 def test_ranges_print_as_one_number_when_both_ends_agree():
     assert intervals.format_range(0.008757, 0.008844) == "0.008757 to 0.008844"
     assert intervals.format_range(3087.0, 3087.0) == "3087"
-    assert intervals.format_range(0.00001234, 0.00001234) == "1.23e-05"
+    assert intervals.format_range(0.00001234, 0.00009) == "< 0.001"  # never 1.23e-05
     assert intervals.format_range(12345.6, 12345.6) == "12,346"

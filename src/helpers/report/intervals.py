@@ -93,6 +93,11 @@ class Finding:
     consistent: bool
     gross: bool  # a p-value whose side of alpha changes
     arithmetic: str  # the computation at the printed values, in words
+    # For readers (helpers.report.audit.findings), empty or NaN unless the check says: the inputs
+    # as a paper writes them, the number they give as printed, the (key, group) they read.
+    premise: str = ""
+    value: float = math.nan
+    inputs: tuple[tuple[str, str], ...] = ()
 
     @property
     def recomputed(self) -> str:
@@ -259,11 +264,20 @@ def p_from_abs(box: Box, p_of: Callable[[float], float]) -> Box:
 
 
 def format_number(value: float) -> str:
-    """A recomputed number, to four significant digits."""
+    """A recomputed number, to four significant digits, never in scientific notation.
+
+    Below 0.001 in size it reads ``< 0.001`` (or ``> -0.001``), as a paper prints
+    a p-value that small.
+
+    Examples
+    --------
+    >>> format_number(0.008757), format_number(6.03e-101), format_number(12345.6)
+    ('0.008757', '< 0.001', '12,346')
+    """
     if value == 0 or math.isinf(value):
         return f"{value:g}"
     if abs(value) < 1e-3:
-        return f"{value:.2e}"
+        return "< 0.001" if value > 0 else "> -0.001"
     return f"{value:.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
 
 
@@ -283,6 +297,9 @@ def finding(
     recomputed: Box,
     arithmetic: str,
     alpha: float | None = None,
+    premise: str = "",
+    value: float = math.nan,
+    inputs: tuple[tuple[str, str], ...] = (),
 ) -> Finding:
     """Compare the printed ``key`` [``group``] with the range recomputed from other numbers.
 
@@ -301,6 +318,9 @@ def finding(
         The significance level, when the printed number is a p-value: an
         inconsistent p is then gross if it lies on the other side of ``alpha``
         (:func:`is_gross`). None for any other number.
+    premise, value, inputs : optional
+        The inputs in a paper's notation, the number they give at the printed
+        values, the printed numbers read (:class:`Finding`).
 
     Returns
     -------
@@ -318,6 +338,9 @@ def finding(
         consistent=consistent,
         gross=bool(alpha is not None and not consistent and is_gross(box, recomputed, alpha)),
         arithmetic=arithmetic,
+        premise=premise,
+        value=value,
+        inputs=inputs,
     )
 
 
@@ -377,7 +400,8 @@ def coefficient(
     b, se = paper.value(key(estimate), group), paper.value(key("se"), group)
     low_box, high_box = (paper.box(key(f"ci_{s}"), group) for s in ("low", "high"))
     lo, hi = (paper.value(key(f"ci_{s}"), group) for s in ("low", "high"))
-    t_box = span(lambda x, s: x / s, b_box, se_box)
+    t_box, t, p = span(lambda x, s: x / s, b_box, se_box), b / se, p_t(b / se, df)
+    bt, st, lt, ht = (paper.text(key(f), group) for f in (estimate, "se", "ci_low", "ci_high"))
     return [
         finding(
             paper,
@@ -385,8 +409,10 @@ def coefficient(
             key=key("p"),
             group=group,
             recomputed=p_from_abs(t_box, lambda t: p_t(t, df)),
-            arithmetic=f"t({df:g}) = {b:g} / {se:g} = {b / se:.3f}; p = {p_t(b / se, df):.3g}",
+            arithmetic=f"t({df:g}) = {b:g} / {se:g} = {t:.3f}; p = {format_number(p)}",
             alpha=alpha,
+            premise=f"t({df:,.0f}) = {bt} / {st} = {t:.2f}",
+            value=p,
         ),
         finding(
             paper,
@@ -395,6 +421,8 @@ def coefficient(
             group=group,
             recomputed=span(lambda x, s: x - crit * s, b_box, se_box),
             arithmetic=f"{b:g} - {crit:.4f} x {se:g} = {b - crit * se:.4g}",
+            premise=f"{bt} − {crit:.3f} × {st}",
+            value=b - crit * se,
         ),
         finding(
             paper,
@@ -403,6 +431,8 @@ def coefficient(
             group=group,
             recomputed=span(lambda x, s: x + crit * s, b_box, se_box),
             arithmetic=f"{b:g} + {crit:.4f} x {se:g} = {b + crit * se:.4g}",
+            premise=f"{bt} + {crit:.3f} × {st}",
+            value=b + crit * se,
         ),
         finding(
             paper,
@@ -411,6 +441,8 @@ def coefficient(
             group=group,
             recomputed=span(lambda a, c: (a + c) / 2, low_box, high_box),
             arithmetic=f"({lo:g} + {hi:g}) / 2 = {(lo + hi) / 2:.4g}",
+            premise=f"the middle of its CI, ({lt} + {ht}) / 2,",
+            value=(lo + hi) / 2,
         ),
     ]
 

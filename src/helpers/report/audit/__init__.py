@@ -9,6 +9,10 @@ inconsistent p-value is gross when it lies on the other side of :data:`ALPHA`.
 The checks of nonparametric tests, Tukey p from group means, regression tables
 and model comparisons are ours.
 
+:func:`findings_report` says each inconsistency in a sentence, as a contradiction
+or an omission, most serious first (:mod:`helpers.report.audit.findings`), and
+:func:`restated` lists what the abstract prints differently from the results.
+
 The groups, pairs, terms and moderators come from :mod:`helpers.design`, the
 keys from :mod:`helpers.claims`. Only the report uses this module; it reads
 printed values, never data.
@@ -16,15 +20,14 @@ printed values, never data.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
 import pandas as pd
 
+from helpers.report.audit._checks import CHECKS as CHECKS  # every check, in order
+from helpers.report.audit._checks import run_checks
 from helpers.report.audit._shared import ALPHA
-from helpers.report.audit.change import anova, cohen_d, infer_d_variant, mean_change
-from helpers.report.audit.cohort import count_totals, percentages, repeated, weighted_totals
-from helpers.report.audit.nonparametric import dunn, infer_p_adjustment, kruskal, spearman, wilcoxon
-from helpers.report.audit.regression import coefficients, model_fit
+from helpers.report.audit.change import infer_d_variant
+from helpers.report.audit.findings import findings_markdown, findings_report, restated
+from helpers.report.audit.nonparametric import infer_p_adjustment
 from helpers.report.intervals import Finding, Paper, findings_frame
 
 __all__ = [
@@ -32,27 +35,13 @@ __all__ = [
     "Finding",
     "Paper",
     "audit",
+    "findings_markdown",
+    "findings_report",
     "infer_d_variant",
     "infer_p_adjustment",
+    "restated",
     "summarize",
 ]
-
-#: Every check, in the order of the paper.
-CHECKS: tuple[Callable[[Paper], Iterable[Finding]], ...] = (
-    count_totals,
-    percentages,
-    weighted_totals,
-    repeated,
-    kruskal,
-    dunn,
-    wilcoxon,
-    spearman,
-    mean_change,
-    cohen_d,
-    anova,
-    coefficients,
-    model_fit,
-)
 
 
 def audit(published: pd.DataFrame | Paper) -> pd.DataFrame:
@@ -86,10 +75,7 @@ def audit(published: pd.DataFrame | Paper) -> pd.DataFrame:
     ['table1.country.us.n [therapy]']
     """
     paper = published if isinstance(published, Paper) else Paper(published)
-    findings: list[Finding] = []
-    for check in CHECKS:
-        findings.extend(check(paper))
-    return findings_frame(findings)
+    return findings_frame(run_checks(paper))
 
 
 def summarize(findings: pd.DataFrame) -> pd.DataFrame:

@@ -11,11 +11,21 @@ ALPHA = ALPHA_LEVEL
 QUANTILE = (1 + CONF_LEVEL) / 2
 
 
+def size_key(group: str) -> tuple[str, str]:
+    """The key and group of a utilization group's printed size, or the analysed cohort's."""
+    if group in ("total", "all"):
+        return ("cohort.analyzed", "all")
+    return (f"cohort.utilization.{group}.n", "all")
+
+
 def group_size(paper: Paper, group: str) -> float:
     """The printed size of a utilization group, or of the analysed cohort ("total", "all")."""
-    if group in ("total", "all"):
-        return paper.value("cohort.analyzed", "all")
-    return paper.value(f"cohort.utilization.{group}.n", "all")
+    return paper.value(*size_key(group))
+
+
+def count(value: float) -> str:
+    """A count or df as a paper prints it: ``3,087``."""
+    return f"{value:,.0f}"
 
 
 def sum_text(values: list[float]) -> str:

@@ -15,12 +15,13 @@ from scipy import stats
 
 from helpers.claims import SCREENED, pair_label
 from helpers.design import TUKEY_PAIRS, UTILIZATION_TYPES
-from helpers.report.audit._shared import ALPHA, QUANTILE
+from helpers.report.audit._shared import ALPHA, QUANTILE, count
 from helpers.report.intervals import (
     Box,
     Finding,
     Paper,
     finding,
+    format_number,
     format_range,
     overlaps,
     p_from_abs,
@@ -46,6 +47,7 @@ def mean_change(paper: Paper) -> Iterator[Finding]:
     low, high = (paper.box(f"aim2.change.ci_{s}", SCREENED) for s in ("low", "high"))
     lo, hi = (paper.value(f"aim2.change.ci_{s}", SCREENED) for s in ("low", "high"))
     se_mid = (hi - lo) / (2 * crit)
+    mt, lt, ht = (paper.text(f"aim2.change.{f}", SCREENED) for f in ("mean", "ci_low", "ci_high"))
     yield finding(
         paper,
         check="estimate from its CI",
@@ -53,6 +55,8 @@ def mean_change(paper: Paper) -> Iterator[Finding]:
         group=SCREENED,
         recomputed=span(lambda a, b: (a + b) / 2, low, high),
         arithmetic=f"({lo:g} + {hi:g}) / 2 = {(lo + hi) / 2:.4g}",
+        premise=f"the middle of its CI, ({lt} + {ht}) / 2,",
+        value=(lo + hi) / 2,
     )
     yield finding(
         paper,
@@ -62,8 +66,11 @@ def mean_change(paper: Paper) -> Iterator[Finding]:
         recomputed=p_from_abs(t, lambda x: p_t(x, n - 1)),
         arithmetic=f"SE = ({hi:g} - {lo:g}) / (2 x {crit:.4f}) = {se_mid:.4f}; "
         f"t({n - 1:g}) = {mean:g} / {se_mid:.4f} = {mean / se_mid:.2f}; "
-        f"p = {p_t(mean / se_mid, n - 1):.3g}",
+        f"p = {format_number(p_t(mean / se_mid, n - 1))}",
         alpha=ALPHA,
+        premise=f"the CI {lt} to {ht} (SE = {se_mid:.3f}), that is t({count(n - 1)}) = "
+        f"{mt} / {se_mid:.3f} = {mean / se_mid:.2f},",
+        value=p_t(mean / se_mid, n - 1),
     )
 
 
@@ -149,15 +156,17 @@ def anova(paper: Paper) -> Iterator[Finding]:
     n, k = sum(sizes), len(UTILIZATION_TYPES)
     f_box = paper.box("aim2.anova.F", "utilization")
     f_value = paper.value("aim2.anova.F", "utilization")
+    p = float(stats.f.sf(f_value, k - 1, n - k))
     yield finding(
         paper,
         check="p from F",
         key="aim2.anova.p",
         group="utilization",
         recomputed=span(lambda f: float(stats.f.sf(f, k - 1, n - k)), f_box),
-        arithmetic=f"p = P(F({k - 1}, {n - k:g}) > {f_value:g}) = "
-        f"{stats.f.sf(f_value, k - 1, n - k):.4g}",
+        arithmetic=f"p = P(F({k - 1}, {n - k:g}) > {f_value:g}) = {format_number(p)}",
         alpha=ALPHA,
+        premise=f"F({k - 1}, {count(n - k)}) = {paper.text('aim2.anova.F', 'utilization')}",
+        value=p,
     )
     # F from the group means, the overall SD of change (from its CI) and the sizes
     se, _, _ = _paired_change(paper)
@@ -173,6 +182,7 @@ def anova(paper: Paper) -> Iterator[Finding]:
         return (ssb / (k - 1)) / ((total - ssb) / (n - k))
 
     center = [paper.value("aim2.change.mean", g) for g in UTILIZATION_TYPES]
+    texts = [paper.text("aim2.change.mean", g) for g in UTILIZATION_TYPES]
     se_mid = sum(se) / 2
     yield finding(
         paper,
@@ -183,6 +193,9 @@ def anova(paper: Paper) -> Iterator[Finding]:
         arithmetic=f"SS_between = {between(*center):.1f} from means {center} and n {sizes}; "
         f"SD of change = SE x sqrt(n) = {se_mid * math.sqrt(n):.2f}; "
         f"F = {f_of(*center, se_mid):.3f}",
+        premise=f"an ANOVA on the group means ({', '.join(texts)}), their sizes and the SD of "
+        f"change from its CI ({se_mid * math.sqrt(n):.2f})",
+        value=f_of(*center, se_mid),
     )
     # Tukey-Kramer p for each pair, from the same MS_within
     index = dict(zip(UTILIZATION_TYPES, range(k), strict=True))
@@ -204,6 +217,9 @@ def anova(paper: Paper) -> Iterator[Finding]:
             recomputed=span(p_tukey, *means, se),
             arithmetic=f"q = |{center[index[a]]:g} - {center[index[b]]:g}| / "
             f"sqrt(MS_within / 2 x (1/{sizes[index[a]]:g} + 1/{sizes[index[b]]:g})); "
-            f"p = {p_tukey(*center, se_mid):.3g}",
+            f"p = {format_number(p_tukey(*center, se_mid))}",
             alpha=ALPHA,
+            premise=f"Tukey's test on the group means {texts[index[a]]} and {texts[index[b]]}, "
+            "with the within-group variance from the SD of change,",
+            value=p_tukey(*center, se_mid),
         )

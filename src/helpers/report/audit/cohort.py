@@ -12,7 +12,7 @@ import numpy as np
 
 from helpers.claims import SAME_QUANTITY, SCREENED
 from helpers.design import TABLE1_CONTINUOUS, UTILIZATION_TYPES
-from helpers.report.audit._shared import group_size, sum_text
+from helpers.report.audit._shared import count, group_size, size_key, sum_text
 from helpers.report.intervals import Finding, Paper, finding, pooled_sd, span
 
 #: Count percentages: the stem of each count whose ``.n`` and ``.pct`` Table 1 prints.
@@ -26,11 +26,13 @@ _PERCENT_KEYS = (
 )
 #: Table 1's categorical variables and their levels (the first is checked against the rest).
 _LEVELS = {"sex": ("female", "male", "missing"), "country": ("us", "non_us")}
+_EXTREME = {"min": "smallest of the groups' minimums", "max": "largest of the groups' maximums"}
 
 
 def count_totals(paper: Paper) -> Iterator[Finding]:
     check = "total from its groups"
-    parts = [paper.value(f"cohort.utilization.{g}.n", "all") for g in UTILIZATION_TYPES]
+    cells = tuple(size_key(g) for g in UTILIZATION_TYPES)
+    parts = [paper.value(*cell) for cell in cells]
     yield finding(
         paper,
         check=check,
@@ -38,9 +40,12 @@ def count_totals(paper: Paper) -> Iterator[Finding]:
         group="all",
         recomputed=(sum(parts),) * 2,
         arithmetic=sum_text(parts),
+        value=sum(parts),
+        inputs=cells,
     )
     for key in _PERCENT_KEYS:
-        counts = [paper.value(f"{key}.n", g) for g in UTILIZATION_TYPES]
+        cells = tuple((f"{key}.n", g) for g in UTILIZATION_TYPES)
+        counts = [paper.value(*cell) for cell in cells]
         yield finding(
             paper,
             check=check,
@@ -48,6 +53,8 @@ def count_totals(paper: Paper) -> Iterator[Finding]:
             group="total",
             recomputed=(sum(counts),) * 2,
             arithmetic=sum_text(counts),
+            value=sum(counts),
+            inputs=cells,
         )
     for variable, levels in _LEVELS.items():
         printed_missing = all(
@@ -63,6 +70,7 @@ def count_totals(paper: Paper) -> Iterator[Finding]:
             text += f" = {rest:g}"
             if sum(counts) != size:
                 text += f"; the {size - sum(counts):g} left over are not accounted for in the table"
+            others = tuple((f"table1.{variable}.{level}.n", group) for level in levels[1:])
             yield finding(
                 paper,
                 check="categories add up to the group",
@@ -70,6 +78,8 @@ def count_totals(paper: Paper) -> Iterator[Finding]:
                 group=group,
                 recomputed=(rest,) * 2,
                 arithmetic=text,
+                value=rest,
+                inputs=(size_key(group), *others),  # the whole, then the other categories
             )
 
 
@@ -84,6 +94,8 @@ def _percentage(
         group=group,
         recomputed=(100 * n / size,) * 2,
         arithmetic=f"{text} = {100 * n / size:.3f}",
+        premise=f"{count(n)} of {count(size)}" + (f" {label}" if label else ""),
+        value=100 * n / size,
     )
 
 
@@ -115,18 +127,24 @@ def percentages(paper: Paper) -> Iterator[Finding]:
 def _total_mean(paper: Paper, sizes: list[float], key: str, total_group: str) -> Finding:
     """The printed total mean of ``key`` against the size-weighted mean of its group means."""
     center = [paper.value(key, g) for g in UTILIZATION_TYPES]
+    value = float(np.dot(sizes, center) / sum(sizes))
     weighted = span(
         lambda *m: float(np.dot(sizes, m) / sum(sizes)),
         *(paper.box(key, g) for g in UTILIZATION_TYPES),
     )
     terms = " + ".join(f"{n:g} x {m:g}" for n, m in zip(sizes, center, strict=True))
+    texts = [paper.text(key, g) for g in UTILIZATION_TYPES]
+    weights = " + ".join(f"{count(n)} × {m}" for n, m in zip(sizes, texts, strict=True))
     return finding(
         paper,
         check="total mean from group means",
         key=key,
         group=total_group,
         recomputed=weighted,
-        arithmetic=f"{terms} over {sum(sizes):g} = {np.dot(sizes, center) / sum(sizes):.4g}",
+        arithmetic=f"{terms} over {sum(sizes):g} = {value:.4g}",
+        premise=f"weighting the group means by size, ({weights}) / {count(sum(sizes))},",
+        value=value,
+        inputs=tuple((key, g) for g in UTILIZATION_TYPES),
     )
 
 
@@ -139,19 +157,23 @@ def weighted_totals(paper: Paper) -> Iterator[Finding]:
         cells = [
             (f"{key}.{statistic}", g) for g in UTILIZATION_TYPES for statistic in ("mean", "sd")
         ]
+        value = pooled(*(paper.value(*cell) for cell in cells))
         yield finding(
             paper,
             check="total SD from group means and SDs",
             key=f"{key}.sd",
             group="total",
             recomputed=span(pooled, *(paper.box(*cell) for cell in cells)),
-            arithmetic="sqrt((sum (n_g - 1) s_g^2 + sum n_g (m_g - m)^2) / (N - 1)) = "
-            f"{pooled(*(paper.value(*cell) for cell in cells)):.4g}",
+            arithmetic=f"sqrt((sum (n_g - 1) s_g^2 + sum n_g (m_g - m)^2) / (N - 1)) = {value:.4g}",
+            premise="pooling the group means and SDs by group size",
+            value=value,
+            inputs=tuple(cells),
         )
         for statistic, pick in (("min", min), ("max", max)):
             if not all(paper.has(f"{key}.{statistic}", g) for g in (*UTILIZATION_TYPES, "total")):
                 continue  # not printed per group
             extremes = [paper.value(f"{key}.{statistic}", g) for g in UTILIZATION_TYPES]
+            listed = ", ".join(paper.text(f"{key}.{statistic}", g) for g in UTILIZATION_TYPES)
             yield finding(
                 paper,
                 check=f"total {statistic} from group {statistic}s",
@@ -160,6 +182,8 @@ def weighted_totals(paper: Paper) -> Iterator[Finding]:
                 recomputed=(pick(extremes),) * 2,
                 arithmetic=f"{statistic}({', '.join(f'{e:g}' for e in extremes)}) = "
                 f"{pick(extremes):g}",
+                premise=f"the {_EXTREME[statistic]} ({listed})",
+                value=pick(extremes),
             )
     sizes = [paper.value("table1.screened_positive.n", g) for g in UTILIZATION_TYPES]
     yield _total_mean(paper, sizes, "aim2.change.mean", SCREENED)
@@ -174,4 +198,5 @@ def repeated(paper: Paper) -> Iterator[Finding]:
             group=group,
             recomputed=paper.box(other, other_group),
             arithmetic=f"{other} [{other_group}] is printed as {paper.text(other, other_group)}",
+            inputs=((other, other_group),),
         )

@@ -14,7 +14,8 @@ from scipy import stats
 
 from helpers.claims import SUBGROUP_SIZES, pair_label
 from helpers.design import DUNN_PAIRS, RANK_SUM_COMPARISONS, UTILIZATION_TYPES
-from helpers.report.audit._shared import ALPHA
+from helpers.report.audit._shared import ALPHA, count
+from helpers.report.audit._wording import p_number
 from helpers.report.intervals import (
     Box,
     Finding,
@@ -43,6 +44,8 @@ def kruskal(paper: Paper) -> Iterator[Finding]:
         recomputed=span(lambda x: float(stats.chi2.sf(x, k - 1)), h),
         arithmetic=f"p = P(chi2({k - 1}) > {hv:g}) = {stats.chi2.sf(hv, k - 1):.4g}",
         alpha=ALPHA,
+        premise=f"H = {paper.text(f'{key}.H', 'all')} (χ², {k - 1} df)",
+        value=float(stats.chi2.sf(hv, k - 1)),
     )
     yield finding(
         paper,
@@ -52,6 +55,9 @@ def kruskal(paper: Paper) -> Iterator[Finding]:
         recomputed=span(lambda x: (x - k + 1) / (n - k), h),
         arithmetic=f"eta2 = (H - k + 1) / (n - k) = ({hv:g} - {k - 1}) / ({n:g} - {k}) "
         f"= {(hv - k + 1) / (n - k):.4g}",
+        premise=f"(H − k + 1) / (n − k) = ({paper.text(f'{key}.H', 'all')} − {k - 1}) / "
+        f"({count(n)} − {k})",
+        value=(hv - k + 1) / (n - k),
     )
 
 
@@ -124,6 +130,11 @@ def dunn(paper: Paper) -> Iterator[Finding]:
     methods = table.loc[table["consistent"], "method"].tolist()
     raw = _dunn_raw(paper)
     text = "; ".join(f"{pair}: raw p = {format_range(*box)}" for pair, box in raw.items())
+    words = " and ".join(
+        f"Z = {paper.text('aim1.utilization.dunn.z', pair)} gives raw p = "
+        + " to ".join(dict.fromkeys(p_number(end)[1] for end in box))
+        for pair, box in raw.items()
+    )
     pair = _DUNN_PRINTED[1]  # where the adjustments differ
     yield Finding(
         check="adjusted p from Dunn Z",
@@ -135,6 +146,8 @@ def dunn(paper: Paper) -> Iterator[Finding]:
         gross=False,
         arithmetic=f"{text}; adjustments that reproduce both printed p: "
         + (", ".join(methods) if methods else "none of none, Bonferroni, Holm, BH"),
+        premise=f"{words}, and no adjustment of these by none, Bonferroni, Holm or BH gives "
+        "both printed adjusted p",
     )
 
 
@@ -162,6 +175,9 @@ def wilcoxon(paper: Paper) -> Iterator[Finding]:
             f"(|{w:g} - {mu:g}| - 0.5) / {sigma:.1f} = {(abs(w - mu) - 0.5) / sigma:.3f}, "
             f"p <= {p_upper(w):.4g}; the tie correction can only lower p",
             alpha=ALPHA,
+            premise=f"W = {count(w)} with n = {count(n1)} and {count(n2)}, without the tie "
+            "correction (which can only lower p),",
+            value=p_upper(w),
         )
         if not paper.has(f"{prefix}.r", group):
             continue
@@ -179,6 +195,9 @@ def wilcoxon(paper: Paper) -> Iterator[Finding]:
             arithmetic=f"|Z| = r sqrt(N) = {r:g} x sqrt({big_n:g}) = "
             f"{r * math.sqrt(big_n):.3f}, p = {p_z(r * math.sqrt(big_n)):.4g}",
             alpha=ALPHA,
+            premise=f"|Z| = r √N = {paper.text(f'{prefix}.r', group)} × √{count(big_n)} = "
+            f"{r * math.sqrt(big_n):.2f}",
+            value=p_z(r * math.sqrt(big_n)),
         )
 
         def r_of(w: float, mu: float = mu, sigma: float = sigma, big_n: float = big_n) -> float:
@@ -193,6 +212,9 @@ def wilcoxon(paper: Paper) -> Iterator[Finding]:
             recomputed=(r_low, 1.0),
             arithmetic=f"r >= |{w:g} - {mu:g}| / {sigma:.1f} / sqrt({big_n:g}) = "
             f"{r_low:.4f}; the tie correction can only raise r",
+            premise=f"W = {count(w)} with n = {count(n1)} and {count(n2)}, without the tie "
+            "correction (which can only raise r),",
+            value=r_low,
         )
 
 
@@ -212,4 +234,6 @@ def spearman(paper: Paper) -> Iterator[Finding]:
         arithmetic=f"t = rho sqrt((n - 2) / (1 - rho^2)) = {rho:g} x "
         f"sqrt({n - 2:g} / {1 - rho**2:g}), df = {n - 2:g}: p = {p_of(rho):.4g}",
         alpha=ALPHA,
+        premise=f"ρ = {paper.text('aim1.age.spearman.rho', 'all')} with n = {count(n)}",
+        value=p_of(rho),
     )

@@ -71,6 +71,12 @@ def model_fit(paper: Paper) -> Iterator[Finding]:
 
     alliance = [table2_key(TABLE2_FOCAL, field) for field in ("b", "se")]
     t_box = span(lambda b, s: b / s, *(paper.box(key, "full model") for key in alliance))
+    b_text, se_text = (paper.text(key, "full model") for key in alliance)
+    rc_text, rf_text = (
+        paper.text("aim3.covariates.r2", "covariate model"),
+        paper.text("aim3.full.r2", "full model"),
+    )
+    d_text = paper.text("aim3.full.delta_r2", "full model")
     t = paper.value(alliance[0], "full model") / paper.value(alliance[1], "full model")
     rc = paper.value("aim3.covariates.r2", "covariate model")
     rf = paper.value("aim3.full.r2", "full model")
@@ -84,6 +90,8 @@ def model_fit(paper: Paper) -> Iterator[Finding]:
         arithmetic=f"F({covariates}, {df_cov:g}) = ({rc:g} / {covariates}) / "
         f"((1 - {rc:g}) / {df_cov:g}); p = {p_model(rc):.3g}",
         alpha=ALPHA,
+        premise=f"R² = {rc_text} with {covariates} predictors and n = {n:,.0f}",
+        value=p_model(rc),
     )
     yield finding(
         paper,
@@ -92,6 +100,8 @@ def model_fit(paper: Paper) -> Iterator[Finding]:
         group="full model",
         recomputed=span(lambda a, b: b - a, r2_cov, r2_full),
         arithmetic=f"{rf:g} - {rc:g} = {rf - rc:.3g}",
+        premise=f"the difference of the two steps' R², {rf_text} − {rc_text},",
+        value=rf - rc,
     )
     yield finding(
         paper,
@@ -101,6 +111,9 @@ def model_fit(paper: Paper) -> Iterator[Finding]:
         recomputed=span(lambda x, r2: x**2 * (1 - r2) / df_full, t_box, r2_full),
         arithmetic=f"one added predictor: delta R2 = t^2 (1 - R2) / df = {t:.3f}^2 x "
         f"(1 - {rf:g}) / {df_full:g} = {t**2 * (1 - rf) / df_full:.4f}",
+        premise=f"t²(1 − R²) / df for one added predictor, {t:.2f}² × (1 − {rf_text}) / "
+        f"{df_full:,.0f},",
+        value=t**2 * (1 - rf) / df_full,
     )
     yield finding(
         paper,
@@ -111,6 +124,9 @@ def model_fit(paper: Paper) -> Iterator[Finding]:
         arithmetic=f"F(1, {df_full:g}) = {d:g} / ((1 - {rf:g}) / {df_full:g}) = "
         f"{d / ((1 - rf) / df_full):.2f}; p = {p_change(d, rf):.3g}",
         alpha=ALPHA,
+        premise=f"F(1, {df_full:,.0f}) = {d_text} / ((1 − {rf_text}) / {df_full:,.0f}) = "
+        f"{d / ((1 - rf) / df_full):.2f}",
+        value=p_change(d, rf),
     )
     yield finding(
         paper,
@@ -121,4 +137,6 @@ def model_fit(paper: Paper) -> Iterator[Finding]:
         arithmetic=f"one added predictor: F-change = t^2 = {t**2:.2f}, so its p is the "
         f"coefficient's: {p_t(t, df_full):.3g}",
         alpha=ALPHA,
+        premise=f"one added predictor's F-change = t² = ({b_text} / {se_text})² = {t**2:.2f}",
+        value=p_t(t, df_full),
     )
