@@ -233,6 +233,6 @@ def test_interaction_sentence_says_which_products_were_not_estimated():
         }
     )
     text = interaction_sentence(table, 0.05)
-    assert "smallest interaction p = 0.42" in text
+    assert "smallest interaction p = .420" in text
     assert "alliance_score:both could not be estimated: alliance_score:both is a linear" in text
     assert "nan" not in text

@@ -1,8 +1,9 @@
 """The paper's printed numbers, for side-by-side display (``data/published_values.csv``).
 
 Only comparison code uses this module (the cohort notebook's "does our cohort
-match the paper?" table, the replication report, the what-if notebook's
-design point) and the synthetic generator, which is calibrated to the paper.
+match the paper?" table, what each aim notebook says the paper printed, the
+replication report, the what-if notebook's design point) and the synthetic
+generator, which is calibrated to the paper.
 The analysis itself never reads the published values, so it cannot be tuned
 to them.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -19,8 +21,10 @@ from helpers.paths import PUBLISHED_VALUES
 from helpers.report.verdicts import printed_number
 
 __all__ = [
+    "PLACEHOLDER",
     "data_banner",
     "load_published",
+    "paper_printed",
     "printed",
     "printed_count",
     "printed_values",
@@ -131,3 +135,51 @@ def data_banner(data_dir: str | Path) -> str:
         "> **Data:** a raw data directory without a synthetic-data manifest, treated as a real "
         "platform export. Outputs are aggregates only."
     )
+
+
+#: A printed claim in a text: ``{key|group}`` (a row of the published values), or
+#: ``{=text}`` (a number the paper prints that the published values do not list),
+#: either optionally followed by ``%``, shown with the number.
+PLACEHOLDER = re.compile(
+    r"\{(?:=(?P<unscored>[^{}]*)|(?P<key>[^{}|]+)\|(?P<group>[^{}|]+))\}(?P<unit>%?)"
+)
+
+
+def paper_printed(template: str) -> str:
+    """What the paper printed, to end a sentence with: ``template`` with each claim as printed.
+
+    Parameters
+    ----------
+    template : str
+        Text with :data:`PLACEHOLDER` claims, e.g.
+        ``"W = {aim1.sex.mwu.W|female vs male}, p = {aim1.sex.mwu.p|female vs male}"``.
+
+    Returns
+    -------
+    str
+        ``" The paper printed <text>."``, each claim as the paper prints it (a bound
+        written ``< 0.001``).
+
+    Raises
+    ------
+    ValueError
+        If a placeholder names a claim the published values do not hold.
+
+    Examples
+    --------
+    >>> paper_printed("p = {aim1.sex.mwu.p|female vs male}, {aim2.recovery.pct|screened_positive}%")
+    ' The paper printed p = 0.005, 58%.'
+    >>> paper_printed("p {aim2.change.p|screened_positive}")
+    ' The paper printed p < 0.001.'
+    """
+    values = printed_values()
+
+    def printed_text(match: re.Match) -> str:
+        if match["key"] is None:
+            return match["unscored"] + match["unit"]
+        claim = (match["key"], match["group"])
+        if claim not in values:
+            raise ValueError(f"paper_printed: the paper prints no {claim[0]} [{claim[1]}]")
+        return re.sub(r"^([<>])(?=\d)", r"\1 ", values[claim]) + match["unit"]
+
+    return f" The paper printed {PLACEHOLDER.sub(printed_text, template)}."

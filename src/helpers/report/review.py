@@ -16,8 +16,7 @@ import math
 
 import pandas as pd
 
-from helpers import claims
-from helpers.report import formatting
+from helpers import claims, formatting
 from helpers.report.scorecard import (
     DIFFERS,
     MATCH,

@@ -34,6 +34,8 @@ from numbers import Number
 
 import pandas as pd
 
+from helpers.formatting import p_text
+
 __all__ = [
     "NOTE",
     "joined",
@@ -50,7 +52,18 @@ __all__ = [
 #: The field (Series entry or DataFrame column) that says why a result has NaN fields.
 NOTE = "note"
 
-_FORMATTER = string.Formatter()
+
+class _Formatter(string.Formatter):
+    """:class:`string.Formatter` with one more conversion: ``!p``, a p-value as a paper
+    prints it (``p = .187``, ``p < .001``; :func:`helpers.formatting.p_text`)."""
+
+    def convert_field(self, value: object, conversion: str | None) -> object:
+        if conversion == "p":
+            return p_text(value)
+        return super().convert_field(value, conversion)
+
+
+_FORMATTER = _Formatter()
 
 
 def missing(value: object) -> bool:
@@ -128,7 +141,8 @@ def sentence(template: str, unable: str, /, **values: object) -> str:
     Parameters
     ----------
     template : str
-        A :meth:`str.format` template, e.g. ``"W = {sex[W]:,.0f}, p = {sex[p]:.3g}"``.
+        A :meth:`str.format` template, e.g. ``"W = {sex[W]:,.0f}, {sex[p]!p}"``; the
+        conversion ``!p`` prints a p-value as a paper does (``p = .187``, ``p < .001``).
     unable : str
         What to say instead, without the reason: ``"Women's and men's alliance could
         not be compared"``.
@@ -147,6 +161,8 @@ def sentence(template: str, unable: str, /, **values: object) -> str:
     --------
     >>> sentence("n = {n}.", "Nothing to count", n=3)
     'n = 3.'
+    >>> sentence("W = 12, {r[p]!p}.", "No test", r=noted({"p": 3.4e-05}))
+    'W = 12, p < .001.'
     >>> result = noted({"t": float("nan")}, ["data are essentially constant"])
     >>> sentence("t = {change[t]:.2f}.", "The change could not be tested", change=result)
     'The change could not be tested: data are essentially constant.'
@@ -161,7 +177,7 @@ def sentence(template: str, unable: str, /, **values: object) -> str:
             reasons.append(given or f"{field} was not estimated")
     if reasons:
         return f"{unable}: {joined(reasons)}."
-    return template.format(**values)
+    return _FORMATTER.format(template, **values)
 
 
 def not_estimated(table: pd.DataFrame, field: str, label: str = "term") -> str:

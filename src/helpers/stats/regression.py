@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.design import MODERATORS, TABLE2_COVARIATES, TABLE2_FOCAL, UTILIZATION_DUMMIES
+from helpers.formatting import p_text
 from helpers.stats.notes import NOTE, joined, not_estimated
 from helpers.stats.ols import not_estimable_fit, ols, r2_change
 
@@ -382,7 +383,7 @@ def interaction_sentence(interactions: pd.DataFrame, alpha_level: float = 0.05) 
     ...                       "note": ["", "a:c does not vary in these data"]})
     >>> interaction_sentence(table)  # doctest: +NORMALIZE_WHITESPACE
     'The alliance association did not depend on the moderators tested (smallest interaction
-    p = 0.31). a:c could not be estimated: a:c does not vary in these data.'
+    p = .310). a:c could not be estimated: a:c does not vary in these data.'
     """
     tested, lost = interactions[interactions["p"].notna()], interactions[interactions["p"].isna()]
     parts: list[str] = []
@@ -391,7 +392,7 @@ def interaction_sentence(interactions: pd.DataFrame, alpha_level: float = 0.05) 
         verdict = "did not depend" if smallest >= alpha_level else "depended"
         parts.append(
             f"The alliance association {verdict} on the moderators tested (smallest "
-            f"interaction p = {smallest:.2f})."
+            f"interaction {p_text(smallest)})."
         )
     if len(lost):
         parts.append(not_estimated(interactions, "p"))

@@ -1,4 +1,4 @@
-"""Numbers as an article prints them (helpers.report.formatting): exact strings and properties."""
+"""Numbers as an article prints them (helpers.formatting): exact strings and properties."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import pandas as hpd
 
-from helpers.report.formatting import (
+from helpers.formatting import (
     MISSING,
     auto_table,
     count,
