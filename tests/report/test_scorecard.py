@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers.report import scorecard
+from helpers.report import review, scorecard
 from helpers.report.verdicts import DIFFERS, MATCH, WITHIN
 
 PUBLISHED = pd.DataFrame(
@@ -106,14 +106,14 @@ def test_bad_inputs_are_refused():
         scorecard.scorecard(_estimates(BASE), PUBLISHED.drop(columns="source"))
 
 
-def test_the_display_table_links_each_claim_to_its_notebook():
+def test_the_claims_table_links_each_claim_to_the_cell_that_computed_it():
     values = {**BASE, ("table1.age.mean", "therapy"): 35.53}
     card = scorecard.scorecard(
         _estimates(values), PUBLISHED, {("table1.age.mean", "therapy"): "01_cohort"}
     )
-    table = scorecard.display_table(card)
-    assert '<a href="01_cohort.html">01_cohort</a>' in table
-    assert table.count("<tr>") == len(PUBLISHED) + 1
+    table = review.claims_html(card)
+    assert '<a href="01_cohort.html#claim-table1-age-mean--therapy">' in table
+    assert table.count("<tr><td") == len(PUBLISHED)
 
 
 def test_a_claim_written_as_missing_is_not_estimable_not_uncomputed():
@@ -140,6 +140,6 @@ def test_a_claim_written_as_missing_is_not_estimable_not_uncomputed():
     assert counts.loc["All", scorecard.NOT_ESTIMABLE] == 2
     assert counts.loc["All", scorecard.NOT_COMPUTED] == len(PUBLISHED) - 3
     assert counts.loc["All", "claims"] == len(PUBLISHED)
-    table = scorecard.display_table(card.reset_index())
+    table = review.claims_html(card.reset_index())
     assert "not estimable on these data</span>" in table
     assert table.count("#fbefff") == 2  # its own colour

@@ -59,6 +59,7 @@ html_theme_options = {{
     "show_toc_level": 2,
     "announcement": {announcement!r},
 }}
+html_context = {{"default_mode": "auto"}}  # else the theme logs an error on a first visit
 html_static_path = []
 html_copy_source = False
 html_show_sourcelink = False
@@ -116,6 +117,13 @@ def _parameter_table(spec: dict[str, dict[str, Any]], values: dict[str, Any]) ->
     )
 
 
+def _is_anchor(output: dict) -> bool:
+    """Whether an output is the invisible mark of the claims a cell recorded."""
+    text = output.get("data", {}).get("text/html", "")
+    text = "".join(text) if isinstance(text, list) else text
+    return text.startswith('<span id="claim-')
+
+
 def for_reader(
     notebook: nbformat.NotebookNode,
     spec: dict[str, dict[str, Any]],
@@ -123,7 +131,8 @@ def for_reader(
 ) -> nbformat.NotebookNode:
     """A copy of an executed notebook prepared for the book.
 
-    Every code cell is folded (``hide-input``: one click shows the code); the
+    Every code cell is folded (``hide-input``: one click shows the code), its claim
+    anchors (:class:`helpers.pipeline.results.Estimates`) first among its outputs; the
     ``parameters`` cell and papermill's ``injected-parameters`` cell give way to
     one Markdown table of the parameters the notebook ran with.
 
@@ -147,6 +156,8 @@ def for_reader(
             cell.metadata["tags"] = [*tags, _REMOVE]
         elif cell.cell_type == "code":
             cell.metadata["tags"] = [*tags, _HIDE_INPUT]
+            # the claims' anchors first, so a link lands on the cell, not below its output
+            cell.outputs = sorted(cell.get("outputs", []), key=lambda out: not _is_anchor(out))
         cells.append(cell)
     copy.cells = cells
     return copy

@@ -43,7 +43,10 @@ class Estimates:
 
     def __init__(self) -> None:
         self._rows: dict[tuple[str, str], tuple[float, str]] = {}
-        self._cell: tuple[int, Any, list[str]] | None = None  # (cell, display handle, anchors)
+        self._pending: list[str] = []  # anchors of the claims the running cell recorded
+        self._shell = _kernel_shell()
+        if self._shell is not None:
+            self._shell.events.register("post_run_cell", self._flush)
 
     def _record(self, key: str, group: str, number: float, note: str) -> None:
         if not key or not isinstance(key, str) or not isinstance(group, str) or not group:
@@ -57,23 +60,24 @@ class Estimates:
         self._mark(claims.anchor(key, group))
 
     def _mark(self, anchor: str) -> None:
-        """In a notebook, mark the cell that records a claim: an invisible ``<span id>``.
+        """In a notebook, note that the running cell recorded this claim (see :meth:`_flush`)."""
+        if self._shell is not None:
+            self._pending.append(anchor)
 
-        One HTML output per cell, updated as the cell records more claims, so the
-        report can link each claim to the exact cell that wrote it. Outside a
-        notebook kernel nothing happens.
+    def _flush(self, _result: object = None) -> None:
+        """After a notebook cell ran, mark it: one invisible HTML output of ``<span id>``s.
+
+        The ids (:func:`helpers.claims.anchor`) let the report link each claim to
+        the exact cell that wrote it; the book moves this output to the top of
+        the cell's outputs. Runs on IPython's ``post_run_cell`` event, so the
+        output belongs to the cell that recorded the claims.
         """
-        shell = _kernel_shell()
-        if shell is None:
+        if not self._pending:
             return
         from IPython.display import HTML, display
 
-        cell = shell.execution_count  # the same number throughout one cell
-        if self._cell is None or self._cell[0] != cell:
-            self._cell = (cell, display(HTML(""), display_id=True), [])
-        _, handle, anchors = self._cell
-        anchors.append(anchor)
-        handle.update(HTML("".join(f'<span id="{a}"></span>' for a in anchors)))
+        display(HTML("".join(f'<span id="{anchor}"></span>' for anchor in self._pending)))
+        self._pending = []
 
     def add(self, key: str, group: str, value: float | None, note: str = "") -> None:
         """Record one number; a key and group may be recorded once.
