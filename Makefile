@@ -90,15 +90,9 @@ replicate: $(STAMP) ## Run every notebook on DATA_DIR into OUTPUT_DIR and render
 whatif: $(STAMP) ## Power, type S/M errors and the multiverse (notebook 06) into OUTPUT_DIR, added to the site
 	$(PY) -m helpers.pipeline.run --whatif --from-env
 
-screenshot: ## Photograph OUTPUT_DIR/site's index and report in headless Chromium into OUTPUT_DIR.screenshots
-	@command -v $(CHROMIUM) >/dev/null || { echo "make screenshot: $(CHROMIUM) not found (Debian: apt-get install chromium)" >&2; exit 2; }
-	out=$$(realpath -m -- "$$RUN_OUTPUT_DIR"); shots="$$out.screenshots"; mkdir -p "$$shots"; \
-	for page in index 05_report; do \
-	  $(CHROMIUM) --headless --no-sandbox --disable-gpu --disable-background-networking \
-	    --disable-component-update --disable-sync --no-first-run --hide-scrollbars \
-	    --window-size=1280,2400 --screenshot="$$shots/$$page.png" \
-	    "file://$$out/site/$$page.html" 2>/dev/null; \
-	done; echo "screenshots in $$shots"
+screenshot: export CHROMIUM := $(value CHROMIUM)
+screenshot: $(STAMP) ## Photograph OUTPUT_DIR/site's index, report and re-run as full pages, 1280 px wide, into OUTPUT_DIR.screenshots
+	$(PY) tools/screenshot.py -- "$$RUN_OUTPUT_DIR"
 
 notebooks: $(STAMP) ## Re-execute the committed notebooks in place on the bundled data (their nbval reference)
 	for notebook in notebooks/*.ipynb; do \

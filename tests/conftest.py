@@ -1,4 +1,8 @@
-"""Shared fixtures: the hand-built raw directory and a way to break one of its files."""
+"""Shared fixtures: the hand-built raw directory, a way to break one of its files, and the run.
+
+``report`` is one full ``make replicate`` on the bundled data (notebooks, scorecard, book),
+built once per session for the end-to-end and browser tests of ``tests/report``.
+"""
 
 from __future__ import annotations
 
@@ -46,3 +50,18 @@ def raw_copy(tmp_path: Path) -> Callable[..., Path]:
         return target
 
     return make
+
+
+@pytest.fixture(scope="session")
+def report(tmp_path_factory) -> Path:
+    """The output directory of one ``make replicate`` on the bundled synthetic data (with site/).
+
+    Shared by every test that reads it; a test must not change it (rebuilding the book in
+    place gives the same bytes, so that is allowed).
+    """
+    from helpers.paths import SYNTHETIC_DATA  # imported here: only these tests need the runner
+    from helpers.pipeline.run import run_all
+
+    output = tmp_path_factory.mktemp("report") / "out"
+    run_all(SYNTHETIC_DATA, output)
+    return output

@@ -8,23 +8,15 @@ import subprocess
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from helpers import claims
 from helpers.paths import ROOT, SYNTHETIC_DATA
 from helpers.pipeline.book import build_book
 from helpers.pipeline.provenance import data_fingerprint, write_provenance
-from helpers.pipeline.run import NOTEBOOKS, run_all
+from helpers.pipeline.run import NOTEBOOKS
 from helpers.report import audit
 from helpers.report.published import load_published
 from helpers.report.verdicts import parse_printed
-
-
-@pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("report") / "out"
-    run_all(SYNTHETIC_DATA, output)
-    return output
 
 
 def test_the_scorecard_covers_every_published_number(report):
@@ -112,7 +104,7 @@ def test_the_book_opens_on_the_report_and_links_each_page(report):
     assert 'id="claim-aim1-sex-mwu-p--female-vs-male"' in aim1
     for text in ("Audit of the paper", "Women vs men: Mann–Whitney p", "Change by provider type"):
         assert text in report_page, text
-    assert 'rel="next" title="Cohort' in report_page  # previous and next links
+    assert 'rel="next" title="The paper’s results, re-run' in report_page  # previous and next
 
 
 def test_the_book_folds_code_and_shows_parameters_as_a_table(report):
