@@ -63,6 +63,7 @@ def test_make_replicate_into_another_folder_gives_the_same_bytes_and_says_what_i
     assert result.returncode == 0, result.stderr
     for name in NOTEBOOKS:
         assert f"running {Path(name).stem}" in result.stdout
+    assert "the book built in" in result.stdout
     assert "scorecard: 154 matches as printed" in result.stdout  # guard against change
     assert "parameters that differ from the paper's: none" in result.stdout
     assert "without encryption" not in result.stderr + result.stdout

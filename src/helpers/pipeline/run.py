@@ -207,6 +207,14 @@ def _run_in_stage(
         scrub_notebook(notebook, replacements)
 
 
+def _book(output_dir: Path, say: Callable) -> None:
+    """Build the book of ``output_dir``, saying so and how long it took."""
+    say("  building the book …")
+    started = time.perf_counter()
+    build_book(output_dir)
+    say(f"  the book built in {time.perf_counter() - started:.1f} s")
+
+
 def _summary(output_dir: Path, given: dict[str, Any], scorecard: bool = True) -> list[str]:
     """The closing lines: where the results are, the verdict counts, the changed parameters."""
     lines = [f"wrote {output_dir}; open {output_dir / 'site' / 'index.html'}"]
@@ -295,7 +303,7 @@ def run_all(
         _run_in_stage(staging, data_dir, runs, say)
         if REPORT not in notebooks:
             assemble(staging.path)
-        build_book(staging.path)
+        _book(staging.path, say)
 
     _guarded(output_dir, run, start_from_current=False)
     for line in _summary(output_dir, given):
@@ -343,7 +351,7 @@ def run_whatif(
             scrubbed(effective, _replacements(data_dir, staging.path)),
             data_dir,
         )
-        build_book(staging.path)
+        _book(staging.path, say)
 
     _guarded(output_dir, run, start_from_current=True)
     for line in _summary(output_dir, given, scorecard=False):
