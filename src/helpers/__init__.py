@@ -33,7 +33,8 @@ The map
       clinical flags;
     - :mod:`~helpers.data.cohort`: :func:`~helpers.data.cohort.derive_cohort` applies
       every derivation rule (baseline, follow-up, eligibility, utilization type, …),
-      one numbered step each in its Notes and in its code.
+      one numbered step each in its Notes and in its code;
+    - :mod:`~helpers.data.memo`: loads and cohorts remembered by content within a kernel.
 :mod:`helpers.stats`
     The paper's statistics, each as R computes it (``docs/analysis-plan.md``):
     :mod:`~helpers.stats.descriptive`, :mod:`~helpers.stats.nonparametric` (aim 1),
@@ -53,6 +54,7 @@ The map
     :mod:`~helpers.whatif.multiverse` (robustness to analysis choices).
 :mod:`helpers.pipeline`
     :mod:`~helpers.pipeline.run` (``make replicate``, ``make whatif``),
+    :mod:`~helpers.pipeline.engine` (one warm kernel for every notebook of a run),
     :mod:`~helpers.pipeline.parameters` (every parameter checked before a run),
     :mod:`~helpers.pipeline.outputs` (a locked, atomic output directory),
     :mod:`~helpers.pipeline.results` (``estimates.csv``, refusing unregistered keys),

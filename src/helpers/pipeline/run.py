@@ -39,6 +39,7 @@ import papermill as pm
 from helpers import claims
 from helpers.paths import NOTEBOOK_DIR
 from helpers.pipeline.book import build_book
+from helpers.pipeline.engine import ENGINE, warm_kernel
 from helpers.pipeline.outputs import (
     DATA_PLACEHOLDER,
     OUTPUT_PLACEHOLDER,
@@ -173,9 +174,9 @@ def _execute(name: str, target: Path, parameters: dict[str, Any], say: Callable)
             str(target),
             parameters=parameters,
             kernel_name=KERNEL,
+            engine_name=ENGINE,
             progress_bar=False,
             cwd=str(NOTEBOOK_DIR),
-            extra_arguments=_KERNEL_ARGUMENTS,
         )
     except pm.PapermillExecutionError as error:
         executed = nbformat.read(target, as_version=4)
@@ -200,8 +201,9 @@ def _run_in_stage(
     """Execute ``runs`` (notebook, parameters) into the staging folder, scrub, render."""
     stage = staging.path
     (stage / "notebooks").mkdir(exist_ok=True)
-    for name, parameters in runs:
-        _execute(name, stage / "notebooks" / name, parameters, say)
+    with warm_kernel(KERNEL, NOTEBOOK_DIR, _KERNEL_ARGUMENTS):  # one kernel for every notebook
+        for name, parameters in runs:
+            _execute(name, stage / "notebooks" / name, parameters, say)
     replacements = _replacements(data_dir, stage)
     for notebook in sorted((stage / "notebooks").glob("*.ipynb")):
         scrub_notebook(notebook, replacements)

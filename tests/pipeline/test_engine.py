@@ -1,0 +1,91 @@
+"""One warm kernel for a run's notebooks: reset between notebooks, outputs as if run alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+from helpers.paths import NOTEBOOK_DIR
+from helpers.pipeline.engine import ENGINE, WarmKernelEngine, warm_kernel
+from helpers.pipeline.run import KERNEL, NOTEBOOKS
+
+#: Cells whose output may differ by design: the run's parameters, the code version.
+_SKIPPED = {"injected-parameters", "nbval-ignore-output"}
+
+
+def _outputs(cell: dict) -> list[dict]:
+    """A cell's outputs without their execution counts."""
+    return [{k: v for k, v in out.items() if k != "execution_count"} for out in cell["outputs"]]
+
+
+def _code_cells(path: Path) -> list[dict]:
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        cell
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code" and not _SKIPPED & set(cell["metadata"].get("tags", []))
+    ]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_a_notebook_run_alone_gives_the_outputs_of_the_shared_run(report, name):
+    """The committed notebooks ran alone (make notebooks: papermill, a kernel each); the
+    report fixture's ran in one warm kernel. Same outputs (execution counts differ by the
+    cell papermill injects when given parameters; the reset test checks the counter)."""
+    alone, shared = _code_cells(NOTEBOOK_DIR / name), _code_cells(report / "notebooks" / name)
+    assert len(alone) == len(shared)
+    for index, (first, second) in enumerate(zip(alone, shared, strict=True)):
+        assert _outputs(first) == _outputs(second), (name, index, first["source"][:80])
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    notebook.metadata["kernelspec"] = {"name": KERNEL, "display_name": KERNEL, "language": "python"}
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_the_kernel_is_reset_between_notebooks(tmp_path):
+    first = _notebook(
+        tmp_path / "first.ipynb",
+        "left_over = 1\nimport matplotlib.pyplot as plt\nplt.figure()",
+        "import os\nos.getpid()",
+    )
+    second = _notebook(
+        tmp_path / "second.ipynb",
+        "print('left_over' in globals(), 'plt' in globals())",
+        "import matplotlib.pyplot as plt\nprint(len(plt.get_fignums()))",
+        "import os\nos.getpid()",
+    )
+    with warm_kernel(KERNEL, tmp_path):
+        one = pm.execute_notebook(
+            str(first), str(tmp_path / "1.ipynb"), engine_name=ENGINE, progress_bar=False
+        )
+        two = pm.execute_notebook(
+            str(second), str(tmp_path / "2.ipynb"), engine_name=ENGINE, progress_bar=False
+        )
+    assert two.cells[0].outputs[0]["text"] == "False False\n"  # the namespace was cleared
+    assert two.cells[1].outputs[0]["text"] == "0\n"  # and every figure closed
+    assert [cell.execution_count for cell in two.cells] == [1, 2, 3]  # counted afresh
+    pid = one.cells[1].outputs[0]["data"]["text/plain"]
+    assert two.cells[2].outputs[0]["data"]["text/plain"] == pid  # one kernel for both
+    assert WarmKernelEngine.kernel is None  # shut down on the way out
+
+
+def test_the_engine_runs_only_inside_a_warm_kernel(tmp_path):
+    notebook = _notebook(tmp_path / "n.ipynb", "1 + 1")
+    with pytest.raises(RuntimeError, match="runs only inside warm_kernel"):
+        pm.execute_notebook(
+            str(notebook), str(tmp_path / "out.ipynb"), engine_name=ENGINE, progress_bar=False
+        )
+    with (
+        warm_kernel(KERNEL, tmp_path),
+        pytest.raises(RuntimeError, match="already running"),
+        warm_kernel(KERNEL, tmp_path),
+    ):
+        pass
