@@ -18,6 +18,7 @@ import pandas as pd
 
 from helpers._columns import isin
 from helpers.data.contract import WAI_ITEMS, WHO5_ITEMS
+from helpers.data.memo import Memo
 from helpers.data.rawdata import RawData
 from helpers.data.scoring import (
     alliance_scores,
@@ -216,6 +217,9 @@ def derive_cohort(
         "who5_cutoff": who5_cutoff,
         "improvement_points": improvement_points,
     }
+    key = (raw.fingerprint, tuple((name, repr(value)) for name, value in parameters.items()))
+    if raw.fingerprint and (remembered := _DERIVED.get(key)) is not None:
+        return _copied(remembered)
 
     people = raw.participants.set_index("participant_id")
     counts = {"registered": len(people)}
@@ -296,12 +300,32 @@ def derive_cohort(
         .sort_values(["participant_id", "session_date", "session_id"], kind="stable")
         .reset_index(drop=True)
     )
-    return Cohort(
+    cohort = Cohort(
         participants=participants,
         completed=completed,
         ratings=ratings,
         flow=_flow_table(counts, parameters),
         parameters=parameters,
+    )
+    if not raw.fingerprint:
+        return cohort
+    _DERIVED.put(key, cohort)
+    return _copied(cohort)
+
+
+#: Cohorts already derived in this process, by raw data fingerprint and parameters
+#: (:mod:`helpers.data.memo`).
+_DERIVED = Memo()
+
+
+def _copied(cohort: Cohort) -> Cohort:
+    """A copy of a remembered cohort, so that no caller can change what the next one gets."""
+    return Cohort(
+        participants=cohort.participants.copy(),
+        completed=cohort.completed.copy(),
+        ratings=cohort.ratings.copy(),
+        flow=cohort.flow.copy(),
+        parameters=dict(cohort.parameters),
     )
 
 

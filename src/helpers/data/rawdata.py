@@ -29,6 +29,7 @@ The column checks are pandera schemas
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,7 @@ from helpers.data.files import (
     read_parquet,
     shorten,
 )
+from helpers.data.memo import Memo, file_digest
 
 __all__ = ["RawData", "RawDataError", "load_raw"]
 
@@ -73,6 +75,8 @@ class RawData:
     alliance_ratings: pd.DataFrame
     who5_assessments: pd.DataFrame
     directory: Path
+    #: SHA-256 of the files read, with the day of the run ("" when not known).
+    fingerprint: str = ""
 
     def table(self, name: str) -> pd.DataFrame:
         """Return the table called ``name`` (one of :data:`TABLES`)."""
@@ -232,6 +236,9 @@ def load_raw(directory: str | Path, *, today: dt.date | None = None) -> RawData:
             f"{', '.join(TABLES)} as CSV or Parquet)",
             file=str(directory),
         )
+    key = _fingerprint(directory, today)
+    if key and (remembered := _LOADED.get(key)) is not None:
+        return _copied(remembered, directory)
     looked_up = referenced_columns()
     reference_values: dict[tuple[str, str], pd.Series] = {}
     typed: dict[str, pd.DataFrame] = {}
@@ -255,4 +262,34 @@ def load_raw(directory: str | Path, *, today: dt.date | None = None) -> RawData:
             if (table, name) in looked_up:
                 reference_values[(table, name)] = text[name]
         typed[table] = _typed(text, table)
-    return RawData(directory=directory, **typed)
+    raw = RawData(directory=directory, fingerprint=key, **typed)
+    if key:
+        _LOADED.put(key, raw)
+        return _copied(raw, directory)
+    return raw
+
+
+#: Validated tables already loaded in this process, by fingerprint (:mod:`helpers.data.memo`).
+_LOADED = Memo()
+
+
+def _fingerprint(directory: Path, today: dt.date) -> str:
+    """The SHA-256 of the files a load reads, with their names and the day of the run.
+
+    "" when a file cannot be located: the load then stops at its first broken rule,
+    in the contract's order, as it would without a memory.
+    """
+    digest = hashlib.sha256(today.isoformat().encode())
+    for table in TABLES:
+        try:
+            path = locate(directory, table)
+        except RawDataError:
+            return ""
+        digest.update(f"{table}/{path.name}/{file_digest(path)}".encode())
+    return digest.hexdigest()
+
+
+def _copied(raw: RawData, directory: Path) -> RawData:
+    """A copy of remembered tables, so that no caller can change what the next one gets."""
+    tables = {table: raw.table(table).copy() for table in TABLES}
+    return RawData(directory=directory, fingerprint=raw.fingerprint, **tables)
