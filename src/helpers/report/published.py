@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.formatting import count, number
 from helpers.paths import PUBLISHED_VALUES
-from helpers.report.verdicts import printed_number
+from helpers.report.verdicts import parse_printed, printed_number
 
 __all__ = [
     "PLACEHOLDER",
@@ -96,7 +97,7 @@ def published_table1() -> pd.DataFrame:
 
 
 def side_by_side(estimates: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
-    """Our estimates beside the printed values, for the keys both have.
+    """Our estimates beside the printed values, for the claims both have, in words.
 
     Parameters
     ----------
@@ -108,16 +109,39 @@ def side_by_side(estimates: pd.DataFrame, keys: list[str] | None = None) -> pd.D
     Returns
     -------
     pandas.DataFrame
-        ``key``, ``group``, ``published`` (as printed), ``ours``.
+        ``claim`` (its label), ``published`` (as printed) and ``ours``: our value
+        as text, to the printed precision plus one decimal (whole numbers with
+        thousands separators), never in scientific notation.
+
+    Examples
+    --------
+    >>> ours = pd.DataFrame({"key": ["cohort.analyzed", "cohort.age.mean"],
+    ...                      "group": ["all", "all"], "value": [3087.0, 35.530288]})
+    >>> side_by_side(ours).values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['Analysed (at least one alliance rating): n', '3087', '3,087'],
+     ['Cohort: age, mean', '35.53', '35.530']]
     """
-    published = load_published()[["key", "group", "reported"]]
+    published = load_published()[["key", "label", "group", "reported"]]
     table = published.merge(estimates[["key", "group", "value"]], on=["key", "group"])
     if keys is not None:
         order = {key: i for i, key in enumerate(keys)}
         table = table[table["key"].isin(order)]
         table = table.assign(_order=table["key"].map(order)).sort_values(["_order"], kind="stable")
-        table = table.drop(columns="_order")
-    return table.rename(columns={"reported": "published", "value": "ours"}).reset_index(drop=True)
+    ours = [
+        _as_printed(value, reported)
+        for value, reported in zip(table["value"], table["reported"], strict=True)
+    ]
+    return pd.DataFrame(
+        {"claim": table["label"].to_list(), "published": table["reported"].to_list(), "ours": ours}
+    )
+
+
+def _as_printed(value: float, reported: str) -> str:
+    """Our value to the printed number's precision plus one decimal (whole numbers whole)."""
+    decimals = parse_printed(reported).decimals
+    if decimals == 0 and not pd.isna(value) and float(value).is_integer():
+        return count(float(value))
+    return number(value, 2 if decimals is None else decimals + 1, thousands=True)
 
 
 def data_banner(data_dir: str | Path) -> str:
