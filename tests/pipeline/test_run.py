@@ -26,6 +26,7 @@ from helpers.paths import NOTEBOOK_DIR, ROOT, SYNTHETIC_DATA
 from helpers.pipeline.outputs import locked, scrub_notebook, sibling
 from helpers.pipeline.parameters import check_parameters, notebook_parameters
 from helpers.pipeline.run import NOTEBOOKS, WHATIF, main, run_all, run_whatif
+from helpers.report import figures
 from helpers.synthetic import generate, write_raw
 from locations import SMALL
 
@@ -111,14 +112,7 @@ def test_replicate_runs_every_notebook_and_assembles_estimates(replicated):
     assert ("aim3.alliance.b", "full model") in frame.index
     for name in NOTEBOOKS:
         assert (output / "notebooks" / name).exists()
-    for figure in (
-        "cohort_eligibility_flow",
-        "aim1_alliance_distribution_by_utilization",
-        "aim2_who5_baseline_vs_followup",
-        "aim2_who5_change_by_utilization",
-        "aim3_table2_coefficients",
-        "aim3_moderation_simple_slopes",
-    ):
+    for figure in (name for name in figures.CAPTIONS if not name.startswith("whatif")):
         assert (output / "figures" / f"{figure}.png").exists()
 
 
