@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -89,3 +92,24 @@ def test_the_engine_runs_only_inside_a_warm_kernel(tmp_path):
         warm_kernel(KERNEL, tmp_path),
     ):
         pass
+
+
+def test_the_notebooks_never_import_the_runner_into_the_kernel():
+    """Every helpers module a notebook imports loads without papermill, nbformat, nbconvert,
+    jupyter_client or Sphinx: those serve the runner, and cost the kernel seconds."""
+    modules = set()
+    for path in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                modules |= set(re.findall(r"^\s*from (helpers[\w.]*) import", cell.source, re.M))
+    assert "helpers.report.published" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for name in {sorted(modules)!r}: importlib.import_module(name)\n"
+        "heavy = ('papermill', 'nbformat', 'nbconvert', 'jupyter_client', 'sphinx')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"

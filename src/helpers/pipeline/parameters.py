@@ -18,8 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import papermill as pm
-
 from helpers.design import COHORT_PARAMETERS
 
 __all__ = [
@@ -46,6 +44,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
 
 def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     """The parameters a notebook declares: ``{name: {"type", "default", "help"}}``."""
+    import papermill as pm  # only here: the what-if notebook imports read_grid in its kernel
+
     inspected = pm.inspect_notebook(str(notebook))
     return {
         name: {

@@ -26,6 +26,7 @@ __all__ = [
     "data_fingerprint",
     "package_versions",
     "provenance",
+    "recorded_parameters",
     "summary",
     "watermark",
     "write_provenance",
@@ -216,3 +217,34 @@ def summary(record: dict[str, Any]) -> str:
             f"- **Packages:** {packages}",
         ]
     )
+
+
+def recorded_parameters(
+    run_parameters: str, data_dir: str | Path, output_dir: str | Path
+) -> dict[str, dict[str, Any]]:
+    """Every notebook's parameters, for ``provenance.json``.
+
+    Parameters
+    ----------
+    run_parameters : str
+        JSON that :func:`helpers.pipeline.run.run_all` passes to the report; empty when the
+        notebooks were run by hand (or by nbval) with their defaults, in which
+        case the declared defaults are recorded, with ``data_dir`` and
+        ``output_dir`` as the report has them.
+    """
+    if run_parameters:
+        try:
+            recorded = json.loads(run_parameters)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"run_parameters is not JSON: {error}") from None
+        if not isinstance(recorded, dict):
+            raise ValueError("run_parameters must be a JSON object: notebook -> parameters")
+        return recorded
+    # run by hand: read the notebooks' declared defaults (papermill; only on this path, so
+    # a run's report kernel never imports the runner)
+    from helpers.paths import NOTEBOOK_DIR
+    from helpers.pipeline.parameters import effective_parameters
+    from helpers.pipeline.run import NOTEBOOKS
+
+    places = {"data_dir": str(data_dir), "output_dir": str(output_dir)}
+    return {name: effective_parameters(NOTEBOOK_DIR / name, places) for name in NOTEBOOKS}

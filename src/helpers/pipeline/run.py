@@ -68,7 +68,6 @@ __all__ = [
     "WHATIF",
     "Interrupted",
     "NotebookFailed",
-    "recorded_parameters",
     "run_all",
     "run_whatif",
 ]
@@ -94,31 +93,6 @@ class Interrupted(BaseException):
 
 class NotebookFailed(Exception):
     """A notebook stopped with an error; the message says which, where and why, in one line."""
-
-
-def recorded_parameters(
-    run_parameters: str, data_dir: str | Path, output_dir: str | Path
-) -> dict[str, dict[str, Any]]:
-    """Every notebook's parameters, for ``provenance.json``.
-
-    Parameters
-    ----------
-    run_parameters : str
-        JSON that :func:`run_all` passes to the report; empty when the
-        notebooks were run by hand (or by nbval) with their defaults, in which
-        case the declared defaults are recorded, with ``data_dir`` and
-        ``output_dir`` as the report has them.
-    """
-    if run_parameters:
-        try:
-            recorded = json.loads(run_parameters)
-        except json.JSONDecodeError as error:
-            raise ValueError(f"run_parameters is not JSON: {error}") from None
-        if not isinstance(recorded, dict):
-            raise ValueError("run_parameters must be a JSON object: notebook -> parameters")
-        return recorded
-    places = {"data_dir": str(data_dir), "output_dir": str(output_dir)}
-    return {name: effective_parameters(NOTEBOOK_DIR / name, places) for name in NOTEBOOKS}
 
 
 # --- signals -------------------------------------------------------------------------
