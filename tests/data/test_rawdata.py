@@ -138,6 +138,13 @@ RULE_CASES = [
 ]  # fmt: skip
 
 
+def _refusal(directory: Path, **kwargs) -> RawDataError:
+    """The one error ``load_raw`` stops with on ``directory`` (it must stop)."""
+    with pytest.raises(RawDataError) as caught:
+        load_raw(directory, **kwargs)
+    return caught.value
+
+
 @pytest.mark.parametrize(
     ("table", "edit", "column", "rule", "rows", "first_shown"),
     [case[1:] for case in RULE_CASES],
@@ -147,9 +154,7 @@ def test_each_rule_stops_with_one_clear_error(
     raw_copy, table, edit, column, rule, rows, first_shown
 ):
     directory = raw_copy(table, edit)
-    with pytest.raises(RawDataError) as caught:
-        load_raw(directory, today=RUN_DAY)
-    error = caught.value
+    error = _refusal(directory, today=RUN_DAY)
     message = str(error)
     assert f"{table}.csv" in message
     assert column.split(", ")[0] in message
@@ -175,9 +180,8 @@ def test_every_contract_rule_has_a_bad_input_case():
 
 def test_identifiers_never_appear_in_messages(raw_copy):
     directory = raw_copy("sessions", set_cells("participant_id", {1: "P99-secret"}))
-    with pytest.raises(RawDataError) as caught:
-        load_raw(directory)
-    assert "P99" not in str(caught.value)
+    error = _refusal(directory)
+    assert "P99" not in str(error)
 
 
 def test_only_the_first_few_rows_are_listed(raw_copy):
@@ -214,10 +218,9 @@ def test_empty_file(raw_copy):
 
 def test_missing_column(raw_copy):
     directory = raw_copy("who5_assessments", lambda f: f.drop(columns=["who5_4"]))
-    with pytest.raises(RawDataError) as caught:
-        load_raw(directory)
-    assert "who5_assessments.csv: missing column 'who5_4'" in str(caught.value)
-    assert caught.value.column == "who5_4"
+    error = _refusal(directory)
+    assert "who5_assessments.csv: missing column 'who5_4'" in str(error)
+    assert error.column == "who5_4"
 
 
 def test_missing_directory(tmp_path):
@@ -341,9 +344,7 @@ def test_row_cut_short_in_an_optional_trailing_column_is_refused(raw_copy):
         lines[9] = lines[9].rsplit(",", 1)[0]
 
     _edit_lines(directory / "participants.csv", cut)
-    with pytest.raises(RawDataError) as caught:
-        load_raw(directory)
-    error = caught.value
+    error = _refusal(directory)
     message = _without_path(error)
     assert "participants.csv: cannot be read as comma-separated values" in str(error)
     assert '2 rows break the rule "exactly as many fields as the header"' in message
@@ -362,12 +363,11 @@ def test_row_with_too_many_fields_is_refused_even_as_the_first_row(raw_copy):
     # pandas would take the long first row's extra field for an index and shift every column
     directory = raw_copy()
     _edit_lines(directory / "sessions.csv", _append_to_rows([1], ",x"))
-    with pytest.raises(RawDataError) as caught:
-        load_raw(directory)
-    assert "1 row breaks the rule" in str(caught.value)
-    assert "row 1 (5 fields)" in str(caught.value)
-    assert "the header has 4 fields" in str(caught.value)
-    assert caught.value.rows == [1]
+    error = _refusal(directory)
+    assert "1 row breaks the rule" in str(error)
+    assert "row 1 (5 fields)" in str(error)
+    assert "the header has 4 fields" in str(error)
+    assert error.rows == [1]
 
 
 def test_every_row_with_a_wrong_field_count_is_counted(raw_copy):
@@ -398,9 +398,7 @@ def test_duplicated_column_is_refused(raw_copy):
         .read_text()
         .startswith("participant_id,registered_on,age,age,")
     )
-    with pytest.raises(RawDataError) as caught:
-        load_raw(directory)
-    error = caught.value
+    error = _refusal(directory)
     assert "participants.csv: column 'age' is named 2 times in the header" in str(error)
     assert (error.column, error.rule) == ("age", "each column named once")
 
@@ -410,9 +408,7 @@ def test_file_without_a_header_row_never_echoes_its_first_line(raw_copy):
     path = directory / "participants.csv"
     _edit_lines(path, lambda lines: lines.pop(0))
     first_line = path.read_text().splitlines()[0].split(",")  # P01,2020-09-01,30,female,US
-    with pytest.raises(RawDataError) as caught:
-        load_raw(directory)
-    error = caught.value
+    error = _refusal(directory)
     message = _without_path(error)
     assert "participants.csv: the first line names none of the columns" in str(error)
     assert "participant_id, registered_on, age, sex, country" in message
@@ -438,10 +434,9 @@ def test_directory_where_a_table_should_be(raw_copy):
     directory = raw_copy()
     (directory / "participants.csv").unlink()
     (directory / "participants.csv").mkdir()
-    with pytest.raises(RawDataError) as caught:
-        load_raw(directory)
-    assert "participants.csv: not a regular file (a directory)" in str(caught.value)
-    assert caught.value.rule == "a regular file"
+    error = _refusal(directory)
+    assert "participants.csv: not a regular file (a directory)" in str(error)
+    assert error.rule == "a regular file"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
@@ -455,9 +450,8 @@ def test_named_pipe_where_a_table_should_be(raw_copy):
 
 def test_long_values_are_cut_in_messages(raw_copy):
     directory = raw_copy("participants", set_cells("sex", {2: "f" * 60}))
-    with pytest.raises(RawDataError) as caught:
-        load_raw(directory)
-    message = str(caught.value)
+    error = _refusal(directory)
+    message = str(error)
     assert f"row 2 ('{'f' * 37}…')" in message
     assert "f" * 38 not in message
 
@@ -504,10 +498,9 @@ def test_session_on_the_day_of_registration_is_accepted(raw_copy):
 
 def test_session_before_registration_never_shows_the_participant(raw_copy):
     directory = raw_copy("sessions", set_cells("session_date", {1: "2020-08-31"}))
-    with pytest.raises(RawDataError) as caught:
-        load_raw(directory)
-    assert "P01" not in str(caught.value)
-    assert "row 1 ('2020-08-31')" in str(caught.value)
+    error = _refusal(directory)
+    assert "P01" not in str(error)
+    assert "row 1 ('2020-08-31')" in str(error)
 
 
 def test_assessment_before_registration_is_refused(raw_copy):
