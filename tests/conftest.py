@@ -6,14 +6,16 @@ built once per session for the end-to-end and browser tests of ``tests/report``.
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, settings
 
+from helpers.data.store import CACHE_VARIABLE
 from locations import SMALL
 
 # Property tests draw the same examples on every run: CI is reproducible.
@@ -21,6 +23,18 @@ settings.register_profile(
     "deterministic", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("deterministic")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests (and the kernels they start) cache checked tables in a folder of their own."""
+    previous = os.environ.get(CACHE_VARIABLE)
+    os.environ[CACHE_VARIABLE] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        del os.environ[CACHE_VARIABLE]
+    else:
+        os.environ[CACHE_VARIABLE] = previous
 
 
 @pytest.fixture

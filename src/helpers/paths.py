@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "CACHE",
     "DATA",
     "DOCS",
     "NOTEBOOK_DIR",
@@ -30,3 +31,7 @@ SYNTHETIC_DATA = DATA / "synthetic"
 NOTEBOOK_DIR = ROOT / "notebooks"
 #: The project's own documentation (raw data contract, analysis plan).
 DOCS = ROOT / "docs"
+#: Working copies a run may reuse: validated raw tables as Parquet (``make clean`` removes it).
+#: It holds participant-level data, so it lives beside the checkout, never in ``OUTPUT_DIR``;
+#: the environment variable ``SAGUI_HENSON_CACHE`` moves it (``helpers.data.store``).
+CACHE = ROOT / ".cache"

@@ -1,11 +1,12 @@
-"""The raw data contract (version 1) as data, and its rules as pandera checks.
+"""The raw data contract (version 1) as data, and its rules as SQL.
 
 ``docs/raw-data-contract.md`` is the contract in words; this module is the same
 contract for the code: four tables (:data:`TABLES`), their columns and the
 rules each column's values obey (:data:`CONTRACT`), the rules in the words
-every error quotes (:func:`contract_rules`), and a pandera schema that checks
-one table, held as text (:func:`table_schema`). :func:`helpers.data.rawdata.load_raw`
-reads the files and reports the first broken rule. The rules about a file as a
+every error quotes (:func:`contract_rules`), and each rule as one SQL condition
+on a table held as text (:func:`table_checks`), true for the rows that break
+it. :func:`helpers.data.rawdata.load_raw` reads the files into DuckDB, runs the
+conditions and reports the first broken rule. The rules about a file as a
 whole (:data:`FILE_RULES`) are enforced while reading; their words are here too,
 so that the contract's document can be checked against them.
 """
@@ -13,16 +14,10 @@ so that the contract's document can be checked against them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-import pandas as pd
-import pandera.pandas as pa
-import pyarrow as pa_arrow
-import pyarrow.compute as pc
 import pycountry
-
-from helpers._columns import isin
 
 __all__ = [
     "COLUMN_ONCE",
@@ -41,9 +36,11 @@ __all__ = [
     "WHO5_ITEMS",
     "ColumnRule",
     "contract_rules",
-    "integer_values",
-    "referenced_columns",
-    "table_schema",
+    "is_date",
+    "quoted",
+    "table_checks",
+    "text_table",
+    "typed_column",
 ]
 
 TABLES = ("participants", "sessions", "alliance_ratings", "who5_assessments")
@@ -68,8 +65,6 @@ FILE_RULES = (REGULAR_FILE, FIELD_COUNT, HEADER_ROW, REQUIRED_COLUMN, COLUMN_ONC
 _PERSON = "participant_id"
 
 _ISO_ALPHA2 = frozenset(country.alpha_2 for country in pycountry.countries)
-_INTEGER = r"^-?[0-9]+$"
-_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 @dataclass(frozen=True)
@@ -147,160 +142,134 @@ CONTRACT: Mapping[str, tuple[ColumnRule, ...]] = {
 
 
 # ---------------------------------------------------------------------------
-# Rules as pandera checks
+# Rules as SQL
 # ---------------------------------------------------------------------------
+#
+# Each rule is one SQL condition, true for a row that breaks it. The checks run
+# in DuckDB (helpers.data.rawdata) on a table held as text: every cell as a CSV
+# export writes it, NULL for missing. A row's own columns are t."name"; another
+# table, already checked, is text_<table>. All but the "required" rule pass
+# missing values (a condition on NULL is not true), the range passes
+# non-integers (the integer rule judges them), and date comparisons pass text
+# that is no date (the date rule judges it).
 
 
-def _present(values: pd.Series) -> pd.Series:
-    return values != ""
+def quoted(name: str) -> str:
+    """``name`` as a SQL identifier, in double quotes."""
+    return '"' + name.replace('"', '""') + '"'
 
 
-def _integer_text(values: pd.Series) -> pd.Series:
-    return values.str.match(_INTEGER).astype(bool)
+def text_table(table: str) -> str:
+    """The name of the database table that holds ``table`` as text while it is checked."""
+    return f"text_{table}"
 
 
-def integer_values(values: pd.Series) -> pd.Series:
-    """Integers where the text is one of at most 10 digits, NA elsewhere.
-
-    Longer digit strings are integers too, but far outside every range in
-    the contract; leaving them NA keeps the conversion from overflowing.
-    """
-    short = _integer_text(values) & (values.str.len() <= 10)
-    return values.where(short).astype("Int64")
+def _literals(values) -> str:
+    return ", ".join("'" + str(value).replace("'", "''") + "'" for value in sorted(values))
 
 
-def _date_text(values: pd.Series) -> pd.Series:
-    shaped = values.str.match(_DATE).astype(bool)
-    parsed = pd.to_datetime(values.where(shaped), format="%Y-%m-%d", errors="coerce")
-    return shaped & parsed.notna()
+def is_date(column: str) -> str:
+    """SQL: the text is a calendar date written YYYY-MM-DD (year 1 or later)."""
+    return (
+        f"(regexp_full_match({column}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+        f"AND TRY_CAST({column} AS DATE) IS NOT NULL AND {column} >= '0001')"
+    )
 
 
-def _dates_only(values: pd.Series, suspect: pd.Series) -> pd.Series:
-    """Narrow ``suspect`` rows to those holding a calendar date (the date rule judges the rest).
-
-    Dates written ``YYYY-MM-DD`` compare as text in calendar order, so the date
-    checks compare text first and parse only the few suspects.
-    """
-    suspect = suspect.copy()
-    if suspect.any():
-        suspect[suspect] = _date_text(values[suspect]).to_numpy(dtype=bool)
-    return suspect
+def _is_integer(column: str) -> str:
+    return f"regexp_full_match({column}, '-?[0-9]+')"
 
 
-def _not_after(day: dt.date) -> Callable[[pd.Series], pd.Series]:
-    last = day.isoformat()
+def _rule_checks(rule: ColumnRule, today: dt.date | None = None) -> list[tuple[str, str]]:
+    """Return ``(rule in words, SQL true where a row breaks it)`` for one column, in order.
 
-    def check(values: pd.Series) -> pd.Series:
-        late = pd.Series((values > last).to_numpy(dtype=bool), index=values.index)
-        return ~_dates_only(values, late)
-
-    return check
-
-
-def _not_before(
-    rule: ColumnRule, reference_values: Mapping[tuple[str, str], pd.Series]
-) -> Callable[[pd.DataFrame], pd.Series]:
-    table, column = rule.not_before
-
-    def check(frame: pd.DataFrame) -> pd.Series:
-        # looked up when the check runs, so the rules can be listed without data
-        ids = pa_arrow.array(reference_values[(table, _PERSON)], from_pandas=True)
-        bounds = pa_arrow.array(reference_values[(table, column)], from_pandas=True)
-        where = pc.index_in(pa_arrow.array(frame[_PERSON], from_pandas=True), value_set=ids)
-        values = frame[rule.name]
-        early = pc.less(pa_arrow.array(values, from_pandas=True), pc.take(bounds, where))
-        # an unknown participant compares as null: the reference rule judges it
-        early = early.fill_null(False).to_numpy(zero_copy_only=False)
-        return ~_dates_only(values, pd.Series(early, index=frame.index))
-
-    return check
-
-
-def _not_before_words(rule: ColumnRule) -> str:
-    table, column = rule.not_before
-    return f"on or after the participant's {column} in {table}"
-
-
-def _rule_checks(
-    rule: ColumnRule,
-    reference_values: Mapping[tuple[str, str], pd.Series],
-    today: dt.date | None = None,
-) -> list[tuple[str, Callable[[pd.Series], pd.Series]]]:
-    """Return ``(rule in words, check)`` pairs for one column, in reporting order.
-
-    Every check returns True for rows that obey the rule. All but the first
-    pass missing values, which only the ``required`` rule judges, and the
-    range check passes non-integers, which the integer rule judges; the day of
-    the run passes text that is not a date, which the date rule judges.
     ``today`` is the day of the run (:func:`datetime.date.today` when None).
+    Integers longer than 10 digits are out of every range of the contract.
     """
-    checks: list[tuple[str, Callable[[pd.Series], pd.Series]]] = []
+    value = f"t.{quoted(rule.name)}"
+    present = f"{value} IS NOT NULL"
+    checks: list[tuple[str, str]] = []
     if rule.required:
-        checks.append(("required (no missing values)", _present))
+        checks.append(("required (no missing values)", f"{value} IS NULL"))
     if rule.kind == "integer":
-
-        def within_bounds(s: pd.Series) -> pd.Series:  # not "in_range": pandera's own name
-            inside = integer_values(s).between(rule.low, rule.high).fillna(False)
-            return ~_integer_text(s) | inside.astype(bool)
-
-        checks.append(("integer", lambda s: ~_present(s) | _integer_text(s)))
-        checks.append((f"between {rule.low} and {rule.high}", within_bounds))
-    if rule.kind == "date":
+        checks.append(("integer", f"{present} AND NOT {_is_integer(value)}"))
         checks.append(
-            ("a calendar date written YYYY-MM-DD", lambda s: ~_present(s) | _date_text(s))
+            (
+                f"between {rule.low} and {rule.high}",
+                f"{_is_integer(value)} AND (length({value}) > 10 OR "
+                f"TRY_CAST({value} AS BIGINT) NOT BETWEEN {rule.low} AND {rule.high})",
+            )
         )
-        checks.append((NOT_AFTER_RUN, _not_after(today or dt.date.today())))
+    if rule.kind == "date":
+        checks.append(("a calendar date written YYYY-MM-DD", f"{present} AND NOT {is_date(value)}"))
+        last = (today or dt.date.today()).isoformat()
+        checks.append((NOT_AFTER_RUN, f"{value} > '{last}' AND {is_date(value)}"))
     if rule.allowed is not None:
         words = ", ".join(rule.allowed) + ("" if rule.required else " (or missing)")
-        checks.append((f"one of: {words}", lambda s: ~_present(s) | s.isin(rule.allowed)))
+        checks.append((f"one of: {words}", f"{value} NOT IN ({_literals(rule.allowed)})"))
     if rule.country_code:
         checks.append(
             (
                 "an ISO 3166-1 alpha-2 country code such as US, GB, IN",
-                lambda s: ~_present(s) | s.isin(_ISO_ALPHA2),
+                f"{value} NOT IN ({_literals(_ISO_ALPHA2)})",
             )
         )
     if rule.unique:
-        checks.append(("unique", lambda s: ~_present(s) | ~s.duplicated(keep=False)))
+        column = quoted(rule.name)
+        checks.append(
+            (
+                "unique",
+                f"{value} IN (SELECT {column} FROM {{own}} GROUP BY {column} HAVING count(*) > 1)",
+            )
+        )
     if rule.references is not None:
         table, column = rule.references
+        other = quoted(column)
         checks.append(
             (
                 f"must exist in {table} (column {column})",
-                # looked up when the check runs, so the rules can be listed without data
-                lambda s: ~_present(s) | isin(s, reference_values[rule.references]),
+                f"{value} NOT IN (SELECT {other} FROM {text_table(table)} "
+                f"WHERE {other} IS NOT NULL)",
+            )
+        )
+    if rule.not_before is not None:
+        table, column = rule.not_before
+        checks.append(
+            (
+                f"on or after the participant's {column} in {table}",
+                # compared as text, which orders YYYY-MM-DD dates by the calendar
+                f"{is_date(value)} AND {value} < (SELECT r.{quoted(column)} FROM "
+                f"{text_table(table)} r WHERE r.{_PERSON} = t.{_PERSON})",
             )
         )
     return checks
 
 
-def _row_checks(
-    rule: ColumnRule, reference_values: Mapping[tuple[str, str], pd.Series]
-) -> list[tuple[str, Callable[[pd.DataFrame], pd.Series]]]:
-    """Return ``(rule in words, check)`` pairs that judge one column using others.
+#: SQL true for an assessment that shares its participant and date with another.
+_SAME_DAY = (
+    "(t.participant_id, t.assessed_on) IN (SELECT (participant_id, assessed_on) FROM {own} "
+    "GROUP BY participant_id, assessed_on HAVING count(*) > 1)"
+)
 
-    They run on the whole table (they need the row's ``participant_id``), come
-    after the column's own rules, and are reported on the column.
+
+def table_checks(table: str, today: dt.date | None = None) -> list[tuple[str | None, str, str]]:
+    """Every rule of one table as ``(column, rule in words, SQL)``, in the order reported.
+
+    ``column`` is None for the rule that spans columns (one WHO-5 assessment
+    per participant per date). The SQL is true for a row that breaks the rule;
+    it reads the row as ``t``, the table itself as ``{own}`` (to be formatted
+    in) and tables checked before as ``text_<table>``. ``today`` is the day of
+    the run (default: today). The rules about a file as a whole are
+    :data:`FILE_RULES`.
     """
-    if rule.not_before is None:
-        return []
-    return [(_not_before_words(rule), _not_before(rule, reference_values))]
-
-
-def referenced_columns() -> set[tuple[str, str]]:
-    """Return the ``(table, column)`` pairs that later tables' rules look values up in.
-
-    :func:`table_schema` needs the values of each as ``reference_values``,
-    once its table has been checked.
-    """
-    keys: set[tuple[str, str]] = set()
-    for rules in CONTRACT.values():
-        for rule in rules:
-            if rule.references is not None:
-                keys.add(rule.references)
-            if rule.not_before is not None:
-                keys |= {(rule.not_before[0], _PERSON), rule.not_before}
-    return keys
+    if table not in CONTRACT:
+        raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+    checks: list[tuple[str | None, str, str]] = []
+    for rule in CONTRACT[table]:
+        checks += [(rule.name, words, sql) for words, sql in _rule_checks(rule, today)]
+    if table == "who5_assessments":
+        checks.append((None, ONE_PER_DAY, _SAME_DAY))
+    return checks
 
 
 def contract_rules(table: str) -> list[tuple[str | None, str]]:
@@ -312,67 +281,14 @@ def contract_rules(table: str) -> list[tuple[str | None, str]]:
     column, after the column's own rules. The rules about a file as a whole
     are :data:`FILE_RULES`.
     """
-    if table not in CONTRACT:
-        raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
-    rules: list[tuple[str | None, str]] = []
-    for rule in CONTRACT[table]:
-        rules += [(rule.name, words) for words, _ in _rule_checks(rule, {})]
-        rules += [(rule.name, words) for words, _ in _row_checks(rule, {})]
-    if table == "who5_assessments":
-        rules.append((None, ONE_PER_DAY))
-    return rules
+    return [(column, words) for column, words, _ in table_checks(table)]
 
 
-def table_schema(
-    table: str,
-    reference_values: Mapping[tuple[str, str], pd.Series] | None = None,
-    *,
-    today: dt.date | None = None,
-) -> pa.DataFrameSchema:
-    """Build the pandera schema that checks one table, as text, against the contract.
-
-    Parameters
-    ----------
-    table : str
-        One of :data:`TABLES`.
-    reference_values : mapping, optional
-        ``{(table, column): values}`` for the columns this table looks values
-        up in (:func:`referenced_columns`: participants' ids for sessions,
-        their registration dates, and so on), aligned by row. Required for
-        tables that reference others.
-    today : datetime.date, optional
-        The day of the run: no date may be later. Default: today.
-
-    Returns
-    -------
-    pandera.pandas.DataFrameSchema
-        A schema over the table with every cell as text (missing = ``""``);
-        each check is named by the rule it enforces.
-    """
-    if table not in CONTRACT:
-        raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
-    reference_values = reference_values or {}
-    columns = {}
-    frame_checks = []
-    for rule in CONTRACT[table]:
-        needed = [rule.references] if rule.references is not None else []
-        if rule.not_before is not None:
-            needed += [(rule.not_before[0], _PERSON), rule.not_before]
-        for key in needed:
-            if key not in reference_values:
-                raise ValueError(f"{table}.{rule.name} needs reference_values[{key!r}]")
-        checks = [
-            pa.Check(fn, name=words) for words, fn in _rule_checks(rule, reference_values, today)
-        ]
-        columns[rule.name] = pa.Column(checks=checks, nullable=False, coerce=False)
-        frame_checks += [
-            pa.Check(fn, name=words) for words, fn in _row_checks(rule, reference_values)
-        ]
-    if table == "who5_assessments":
-        frame_checks.append(
-            pa.Check(
-                lambda df: ~df.duplicated(["participant_id", "assessed_on"], keep=False),
-                name=ONE_PER_DAY,
-            )
-        )
-    return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, ordered=False)
+def typed_column(rule: ColumnRule) -> str:
+    """SQL that turns a checked text column into its type: BIGINT, DATE or VARCHAR."""
+    value = quoted(rule.name)
+    if rule.kind == "integer":
+        return f"CAST({value} AS BIGINT) AS {value}"
+    if rule.kind == "date":
+        return f"CAST({value} AS DATE) AS {value}"
+    return value

@@ -17,6 +17,7 @@ import stat
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow
@@ -29,6 +30,7 @@ from helpers.data.contract import (
     HEADER_ROW,
     REGULAR_FILE,
     REQUIRED_COLUMN,
+    quoted,
 )
 
 __all__ = [
@@ -38,7 +40,7 @@ __all__ = [
     "as_text",
     "check_columns",
     "locate",
-    "read_csv",
+    "read_into",
     "read_parquet",
     "shorten",
 ]
@@ -165,40 +167,15 @@ def _csv_header(path: Path) -> list[str] | None:
         ) from None
 
 
-def _fields_match(path: Path, expected: int) -> bool:
-    """Quick test: does every row after the header have ``expected`` fields?
-
-    Arrow's CSV parser counts every row's fields (pandas fills short rows
-    silently), converting only the first column, undecoded. A blank line is
-    a row of missing values, as pandas reads it. False when the parser
-    stops for any reason; :func:`_field_count_error` then looks closer.
-    """
-    names = [f"field_{i}" for i in range(expected)]
-    try:
-        pa_csv.read_csv(
-            path,
-            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(
-                include_columns=names[:1], column_types={names[0]: pyarrow.binary()}
-            ),
-        )
-    except Exception:  # any stop means: count exactly, row by row
-        return False
-    return True
-
-
 def _field_count_error(path: Path, expected: int) -> RawDataError | None:
     """The error for rows whose number of fields differs from the header's, if any.
 
     Counts row by row with :mod:`csv` (quoted commas and line breaks are
-    part of a field; a blank line is a row of missing values), only when the
-    quick test failed. Only row numbers and field counts are kept, never a
+    part of a field; a blank line is a row of missing values), only when
+    Arrow's parse stopped. Only row numbers and field counts are kept, never a
     row's content. None when every row is right, or when the file cannot be
     split into rows at all (the CSV parser then says why).
     """
-    if _fields_match(path, expected):
-        return None
     n_bad, examples = 0, []
     try:
         with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
@@ -231,19 +208,10 @@ def _field_count_error(path: Path, expected: int) -> RawDataError | None:
     )
 
 
-def read_csv(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """Read a CSV file as text; return the frame and the header's fields as written."""
-    if path.stat().st_size == 0:
-        raise _empty(path)
-    header = _csv_header(path)
-    if header is None:
-        raise _empty(path)
-    if header:  # a blank first line is no header: check_columns says so
-        error = _field_count_error(path, len(header))
-        if error is not None:
-            raise error
+def _read_csv_text(path: Path) -> pd.DataFrame:
+    """Read a CSV file as text with pandas: the path for files Arrow's quick parse refused."""
     try:
-        frame = pd.read_csv(
+        return pd.read_csv(
             path,
             dtype=str,
             keep_default_na=False,
@@ -259,16 +227,94 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, list[str]]:
         raise RawDataError(
             f"{path}: cannot be read as comma-separated values: {error}", file=str(path)
         ) from None
-    return frame, header
 
 
 def read_parquet(path: Path) -> pd.DataFrame:
+    """Read a Parquet file with pandas, typed as written."""
     if path.stat().st_size == 0:
         raise RawDataError(f"{path}: the file is empty; expected a Parquet table", file=str(path))
     try:
         return pd.read_parquet(path)
     except Exception as error:  # pyarrow raises several unrelated types
         raise RawDataError(f"{path}: cannot be read as Parquet: {error}", file=str(path)) from None
+
+
+def _arrow_batches(path: Path, width: int) -> pa_csv.CSVStreamingReader:
+    """Arrow's streaming reader of a CSV file's rows after the header, every field as text.
+
+    Missing (empty) fields are nulls. The reader stops at a row whose number of
+    fields differs from ``width``, a blank line, or bytes that are not UTF-8.
+    """
+    names = [f"field_{i}" for i in range(width)]
+    return pa_csv.open_csv(
+        path,
+        read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pyarrow.string()),
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+
+
+def read_into(connection, path: Path, table: str, name: str) -> list[str]:
+    """Read one table's file into the database as text; return the header as written.
+
+    The database table ``name`` holds the contract's columns of ``table``, every
+    cell as the text a CSV export holds (NULL for missing), rows in the file's
+    order. Before any cell is read, the file is checked as a whole (a file, not
+    empty, UTF-8, a header, the contract's columns each named once, every row
+    as many fields as the header). CSV is parsed by Arrow, in blocks, straight
+    into DuckDB; a file Arrow refuses for a reason other than those rules (a
+    blank line, say) is read by pandas instead, with the same result.
+    """
+    expected = [rule.name for rule in CONTRACT[table]]
+    if path.suffix == ".parquet":
+        frame = read_parquet(path)
+        header = [str(column) for column in frame.columns]
+        check_columns(path, header, table)
+        text = pd.DataFrame({column: as_text(frame[column]) for column in expected})
+        _from_pandas(connection, text, name, expected)
+        return header
+    if path.stat().st_size == 0:
+        raise _empty(path)
+    header = _csv_header(path)
+    if header is None:
+        raise _empty(path)
+    check_columns(path, header, table)
+    positions = [header.index(column) for column in expected]
+    select = ", ".join(
+        f"field_{position} AS {quoted(column)}"
+        for position, column in zip(positions, expected, strict=True)
+    )
+    try:
+        connection.register("arrow_rows", _arrow_batches(path, len(header)))
+        connection.execute(f"CREATE TABLE {name} AS SELECT {select} FROM arrow_rows")
+        return header
+    except (pyarrow.ArrowException, duckdb.Error):  # any stop: find the reason, row by row
+        connection.execute(f"DROP TABLE IF EXISTS {name}")
+    finally:
+        connection.unregister("arrow_rows")
+    error = _field_count_error(path, len(header))
+    if error is not None:
+        raise error
+    frame = _read_csv_text(path)
+    frame.columns = header  # as written (pandas renames a repeated extra column)
+    text = frame.iloc[:, positions].set_axis(expected, axis=1)
+    _from_pandas(connection, text, name, expected)
+    return header
+
+
+def _from_pandas(connection, text: pd.DataFrame, name: str, columns: list[str]) -> None:
+    """Put a frame of text cells ("" for missing) into the database as table ``name``."""
+    frame = text.reset_index(drop=True).astype(str)
+    select = ", ".join(f"NULLIF(CAST({quoted(c)} AS VARCHAR), '') AS {quoted(c)}" for c in columns)
+    connection.register("text_rows", frame)
+    try:
+        connection.execute(f"CREATE TABLE {name} AS SELECT {select} FROM text_rows")
+    finally:
+        connection.unregister("text_rows")
 
 
 def as_text(values: pd.Series) -> pd.Series:
@@ -307,12 +353,12 @@ def as_text(values: pd.Series) -> pd.Series:
     return values.astype(object).map(render)
 
 
-def check_columns(path: Path, frame: pd.DataFrame, table: str, header: list[str]) -> None:
+def check_columns(path: Path, header: list[str], table: str) -> None:
     """Check the header: a header at all, every column of the contract, each named once.
 
-    ``header`` is the column names as written (pandas renames a second
-    ``age`` to ``age.1``). A first line that names none of the contract's
-    columns is taken for data, not a header, and is never shown.
+    ``header`` is the column names as written. A first line that names none
+    of the contract's columns is taken for data, not a header, and is never
+    shown.
     """
     expected = [rule.name for rule in CONTRACT[table]]
     if not set(expected) & set(header):
@@ -333,11 +379,11 @@ def check_columns(path: Path, frame: pd.DataFrame, table: str, header: list[str]
             column=expected[0],
             rule=REQUIRED_COLUMN,
         )
-    missing = [name for name in expected if name not in frame.columns]
+    missing = [name for name in expected if name not in header]
     if missing:
         listed = ", ".join(f"'{name}'" for name in missing)
         plural = "s" if len(missing) > 1 else ""
-        found = ", ".join(shorten(str(name)) for name in frame.columns)
+        found = ", ".join(shorten(str(name)) for name in _as_pandas_names(header))
         raise RawDataError(
             f"{path}: missing column{plural} {listed}; the raw data contract requires "
             f"{', '.join(expected)} (found: {found or 'none'})",
@@ -361,6 +407,16 @@ def check_columns(path: Path, frame: pd.DataFrame, table: str, header: list[str]
             column=repeated[0],
             rule=COLUMN_ONCE,
         )
+
+
+def _as_pandas_names(header: list[str]) -> list[str]:
+    """The header's names as pandas would read them: a repeated name gets ``.1``, ``.2`` …."""
+    seen: Counter[str] = Counter()
+    names = []
+    for name in header:
+        names.append(f"{name}.{seen[name]}" if seen[name] else name)
+        seen[name] += 1
+    return names
 
 
 def shorten(value: str) -> str:

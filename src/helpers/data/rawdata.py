@@ -21,68 +21,101 @@ many fields as the header, a header row first, every column present and named
 once), then column by column in the contract's order and rule by rule in this
 order: required, type, range, allowed values or the day of the run, unique,
 reference to another table, comparison with the participant's registration.
-The column checks are pandera schemas
-(:func:`helpers.data.contract.table_schema`), built from the declarative
-:data:`helpers.data.contract.CONTRACT`.
+Each column rule is one SQL condition (:func:`helpers.data.contract.table_checks`)
+that DuckDB evaluates on the table held as text (:mod:`helpers.data.store`):
+one pass counts the rows that break each rule, and the first rule broken is
+reported.
+
+Checked tables are kept, typed, as Parquet in the cache
+(:mod:`helpers.data.store`) under the SHA-256 of the files, so a second load
+of the same bytes skips the parsing and the checks; within one process the
+result is also remembered (:mod:`helpers.data.memo`). The tables reach pandas
+only when asked for (:meth:`RawData.table`): the cohort is derived in the
+database (:func:`helpers.data.cohort.derive_cohort`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
+from helpers.data import store
 from helpers.data.contract import (
     CONTRACT,
     NOT_AFTER_RUN,
     TABLES,
     ColumnRule,
-    contract_rules,
-    integer_values,
-    referenced_columns,
-    table_schema,
+    table_checks,
+    text_table,
+    typed_column,
 )
 from helpers.data.files import (
     MAX_EXAMPLES,
     RawDataError,
-    as_text,
-    check_columns,
     locate,
-    read_csv,
-    read_parquet,
+    read_into,
     shorten,
 )
 from helpers.data.memo import Memo, file_digest
 
-__all__ = ["RawData", "RawDataError", "load_raw"]
+__all__ = ["DATE_DTYPE", "RawData", "RawDataError", "load_raw"]
+
+#: How dates arrive in pandas (day resolution fits in microseconds from year 1 to 9999).
+DATE_DTYPE = "datetime64[us]"
 
 
 @dataclass(frozen=True)
 class RawData:
-    """The four validated tables of a raw data directory, typed.
+    """The four validated tables of a raw data directory, typed, kept as Parquet.
 
-    Identifiers and text are pandas strings (missing as NA), integers are
-    nullable ``Int64``, dates are ``datetime64``. Columns outside the contract
-    are dropped; row order is the file's.
+    Each table reaches pandas when first asked for (:meth:`table`, or the
+    attribute of its name): identifiers and text as pandas strings (missing
+    as NA), integers as nullable ``Int64``, dates as :data:`DATE_DTYPE`.
+    Columns outside the contract are dropped; row order is the file's.
     """
 
-    participants: pd.DataFrame
-    sessions: pd.DataFrame
-    alliance_ratings: pd.DataFrame
-    who5_assessments: pd.DataFrame
     directory: Path
-    #: SHA-256 of the files read, with the day of the run ("" when not known).
-    fingerprint: str = ""
+    #: SHA-256 of the files read, with the day of the run.
+    fingerprint: str
+    #: The checked, typed tables as Parquet files (:mod:`helpers.data.store`), by table.
+    files: Mapping[str, Path]
+    _frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, name: str) -> pd.DataFrame:
-        """Return the table called ``name`` (one of :data:`TABLES`)."""
+        """Return the table called ``name`` (one of :data:`TABLES`) as a pandas frame."""
         if name not in TABLES:
             raise ValueError(f"unknown table {name!r}; expected one of {', '.join(TABLES)}")
-        return getattr(self, name)
+        if name not in self._frames:
+            self._frames[name] = _as_pandas(self.files[name], name)
+        return self._frames[name]
+
+    @property
+    def participants(self) -> pd.DataFrame:
+        return self.table("participants")
+
+    @property
+    def sessions(self) -> pd.DataFrame:
+        return self.table("sessions")
+
+    @property
+    def alliance_ratings(self) -> pd.DataFrame:
+        return self.table("alliance_ratings")
+
+    @property
+    def who5_assessments(self) -> pd.DataFrame:
+        return self.table("who5_assessments")
+
+
+def _as_pandas(path: Path, table: str) -> pd.DataFrame:
+    frame = pd.read_parquet(path)
+    types = {"integer": "Int64", "date": DATE_DTYPE}
+    return frame.astype({rule.name: types.get(rule.kind, "string") for rule in CONTRACT[table]})
 
 
 # ---------------------------------------------------------------------------
@@ -90,75 +123,50 @@ class RawData:
 # ---------------------------------------------------------------------------
 
 
-def _describe_value(value: str, rule: ColumnRule | None) -> str:
+def _describe_value(value: str | None, rule: ColumnRule | None) -> str:
     if rule is not None and rule.kind == "id":
-        return "value withheld: identifier" if value != "" else "missing"
-    return "missing" if value == "" else repr(shorten(value))
+        return "value withheld: identifier" if value is not None else "missing"
+    return "missing" if value is None else repr(shorten(value))
 
 
-def _first_violation(
-    path: Path, table: str, text: pd.DataFrame, error: pa.errors.SchemaErrors, today: dt.date
-):
-    cases = error.failure_cases
-    rules = {rule.name: rule for rule in CONTRACT[table]}
-    for column, words in contract_rules(table):
-        if column is None:
-            hits = cases[cases["check"] == words]
-        else:
-            # a check that reads other columns too runs on the table: no column is recorded
-            on_column = (cases["column"] == column) | cases["column"].isna()
-            hits = cases[on_column & (cases["check"] == words)]
-        if hits.empty:
-            continue
-        index = sorted({int(i) for i in hits["index"].dropna()})
-        if not index:  # the check itself failed to run: a bug here, not in the data
-            raise RuntimeError(
-                f"checking {path} column {column!r} for {words!r} failed: "
-                f"{hits['failure_case'].iloc[0]}"
-            )
-        rows = [i + 1 for i in index]
-        if column is None:
-            examples = [f"row {i + 1} ({text.at[i, 'assessed_on']})" for i in index[:MAX_EXAMPLES]]
-            where = "columns 'participant_id' and 'assessed_on'"
-        else:
-            examples = [
-                f"row {i + 1} ({_describe_value(text.at[i, column], rules[column])})"
-                for i in index[:MAX_EXAMPLES]
-            ]
-            where = f"column '{column}'"
-        more = f" and {len(index) - MAX_EXAMPLES} more" if len(index) > MAX_EXAMPLES else ""
-        noun = "row breaks" if len(index) == 1 else "rows break"
-        note = f" (the run is on {today.isoformat()})" if words == NOT_AFTER_RUN else ""
-        return RawDataError(
-            f'{path}: {where}: {len(index)} {noun} the rule "{words}"{note}; '
-            f"first: {', '.join(examples)}{more}. Rows are numbered from 1 after the header.",
-            file=str(path),
-            column=column if column is not None else "participant_id, assessed_on",
-            rule=words,
-            n_rows=len(index),
-            rows=rows[:MAX_EXAMPLES],
-        )
-    # A failure pandera found that maps to no rule of ours: surface it unchanged.
-    return RawDataError(f"{path}: {error}", file=str(path))
-
-
-# ---------------------------------------------------------------------------
-# Typing validated text
-# ---------------------------------------------------------------------------
-
-
-def _typed(text: pd.DataFrame, table: str) -> pd.DataFrame:
-    columns = {}
-    for rule in CONTRACT[table]:
-        values = text[rule.name]
-        missing = values == ""
-        if rule.kind == "integer":
-            columns[rule.name] = integer_values(values)
-        elif rule.kind == "date":
-            columns[rule.name] = pd.to_datetime(values, format="%Y-%m-%d")
-        else:
-            columns[rule.name] = values.mask(missing).astype("string")
-    return pd.DataFrame(columns, index=text.index)
+def _check(connection, path: Path, table: str, today: dt.date) -> None:
+    """Count the rows that break each rule of ``table``; stop at the first rule broken."""
+    checks = table_checks(table, today)
+    own = text_table(table)
+    rows = f"(SELECT rowid AS _row, * FROM {own}) t"
+    conditions = [sql.replace("{own}", own) for _, _, sql in checks]
+    counts = connection.execute(
+        f"SELECT {', '.join(f'count_if({sql})' for sql in conditions)} FROM {rows}"
+    ).fetchall()[0]
+    broken = next((i for i, n in enumerate(counts) if n), None)
+    if broken is None:
+        return
+    column, words, _ = checks[broken]
+    n_rows = counts[broken]
+    shown = "t.assessed_on" if column is None else f't."{column}"'
+    first = connection.execute(
+        f"SELECT _row, {shown} FROM {rows} WHERE {conditions[broken]} "
+        f"ORDER BY _row LIMIT {MAX_EXAMPLES}"
+    ).fetchall()
+    if column is None:
+        examples = [f"row {row + 1} ({value})" for row, value in first]
+        where = "columns 'participant_id' and 'assessed_on'"
+    else:
+        rule = next(rule for rule in CONTRACT[table] if rule.name == column)
+        examples = [f"row {row + 1} ({_describe_value(value, rule)})" for row, value in first]
+        where = f"column '{column}'"
+    more = f" and {n_rows - MAX_EXAMPLES} more" if n_rows > MAX_EXAMPLES else ""
+    noun = "row breaks" if n_rows == 1 else "rows break"
+    note = f" (the run is on {today.isoformat()})" if words == NOT_AFTER_RUN else ""
+    raise RawDataError(
+        f'{path}: {where}: {n_rows} {noun} the rule "{words}"{note}; '
+        f"first: {', '.join(examples)}{more}. Rows are numbered from 1 after the header.",
+        file=str(path),
+        column=column if column is not None else "participant_id, assessed_on",
+        rule=words,
+        n_rows=n_rows,
+        rows=[row + 1 for row, _ in first],
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -216,6 +224,10 @@ def load_raw(directory: str | Path, *, today: dt.date | None = None) -> RawData:
     Parquet, date and midnight timestamp columns count as dates, whole-number
     floats as integers.
 
+    A load of files already checked (the same bytes) reads their typed copy
+    from the cache (:mod:`helpers.data.store`) when no date in them lies
+    after ``today``; otherwise the files are read and checked afresh.
+
     Examples
     --------
     .. code-block:: python
@@ -236,60 +248,66 @@ def load_raw(directory: str | Path, *, today: dt.date | None = None) -> RawData:
             f"{', '.join(TABLES)} as CSV or Parquet)",
             file=str(directory),
         )
-    key = _fingerprint(directory, today)
-    if key and (remembered := _LOADED.get(key)) is not None:
-        return _copied(remembered, directory)
-    looked_up = referenced_columns()
-    reference_values: dict[tuple[str, str], pd.Series] = {}
-    typed: dict[str, pd.DataFrame] = {}
-    for table in TABLES:
-        path = locate(directory, table)
-        if path.suffix == ".csv":
-            frame, header = read_csv(path)
-        else:
-            frame = read_parquet(path)
-            header = [str(name) for name in frame.columns]
-        check_columns(path, frame, table, header)
-        names = [rule.name for rule in CONTRACT[table]]
-        text = pd.DataFrame(
-            {name: as_text(frame[name]).astype("str") for name in names}
-        ).reset_index(drop=True)
-        try:
-            table_schema(table, reference_values, today=today).validate(text, lazy=True)
-        except pa.errors.SchemaErrors as error:
-            raise _first_violation(path, table, text, error, today) from None
-        for name in names:
-            if (table, name) in looked_up:
-                reference_values[(table, name)] = text[name]
-        typed[table] = _typed(text, table)
-    raw = RawData(directory=directory, fingerprint=key, **typed)
-    if key:
-        _LOADED.put(key, raw)
-        return _copied(raw, directory)
-    return raw
+    paths = {table: locate(directory, table) for table in TABLES}
+    digests = {table: _digest(path) for table, path in paths.items()}
+    content = hashlib.sha256(
+        "".join(f"{table}/{paths[table].name}/{digests[table]}" for table in TABLES).encode()
+    ).hexdigest()
+    key = hashlib.sha256(today.isoformat().encode() + content.encode()).hexdigest()
+    remembered = _LOADED.get(key)
+    if remembered is not None and all(path.is_file() for path in remembered.files.values()):
+        return RawData(directory=directory, fingerprint=key, files=remembered.files)
+    cached = store.find(content, TABLES)
+    if cached is not None and cached[1].get("last_date", "") <= today.isoformat():
+        files = cached[0]
+    else:
+        files = _checked(paths, content, today)
+    raw = RawData(directory=directory, fingerprint=key, files=files)
+    _LOADED.put(key, raw)
+    return RawData(directory=directory, fingerprint=key, files=files)
+
+
+def _checked(paths: Mapping[str, Path], content: str, today: dt.date) -> dict[str, Path]:
+    """Read and check every table in the contract's order; keep the typed tables in the cache."""
+    with store.connect() as connection:
+        for table in TABLES:
+            read_into(connection, paths[table], table, text_table(table))
+            _check(connection, paths[table], table, today)
+        dates = [
+            f"(SELECT max({rule.name}) FROM {text_table(table)})"
+            for table in TABLES
+            for rule in CONTRACT[table]
+            if rule.kind == "date"
+        ]
+        last = connection.execute(f"SELECT greatest({', '.join(dates)})").fetchall()[0][0]
+
+        def writer(table: str):
+            columns = ", ".join(typed_column(rule) for rule in CONTRACT[table])
+
+            def write(path: Path) -> None:
+                connection.execute(
+                    f"COPY (SELECT {columns} FROM {text_table(table)}) TO '{path}' "
+                    "(FORMAT parquet, COMPRESSION zstd)"
+                )
+
+            return write
+
+        facts = {"last_date": last or "", "contract": 1}
+        return store.keep(content, {table: writer(table) for table in TABLES}, facts, TABLES)
 
 
 #: Validated tables already loaded in this process, by fingerprint (:mod:`helpers.data.memo`).
 _LOADED = Memo()
+#: File digests already computed in this process, by the file's identity and change time.
+_DIGESTS = Memo(size=64)
 
 
-def _fingerprint(directory: Path, today: dt.date) -> str:
-    """The SHA-256 of the files a load reads, with their names and the day of the run.
-
-    "" when a file cannot be located: the load then stops at its first broken rule,
-    in the contract's order, as it would without a memory.
-    """
-    digest = hashlib.sha256(today.isoformat().encode())
-    for table in TABLES:
-        try:
-            path = locate(directory, table)
-        except RawDataError:
-            return ""
-        digest.update(f"{table}/{path.name}/{file_digest(path)}".encode())
-    return digest.hexdigest()
-
-
-def _copied(raw: RawData, directory: Path) -> RawData:
-    """A copy of remembered tables, so that no caller can change what the next one gets."""
-    tables = {table: raw.table(table).copy() for table in TABLES}
-    return RawData(directory=directory, fingerprint=raw.fingerprint, **tables)
+def _digest(path: Path) -> str:
+    """The SHA-256 of a file, computed once per process while its size and times stay the same."""
+    status = path.stat()
+    identity = (os.fspath(path.resolve()), status.st_ino, status.st_size, status.st_mtime_ns)
+    digest = _DIGESTS.get(identity)
+    if digest is None:
+        digest = file_digest(path)
+        _DIGESTS.put(identity, digest)
+    return digest
