@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers._columns import isin
+from helpers.data import store
 from helpers.data.contract import WAI_ITEMS, WHO5_ITEMS
 from helpers.data.memo import Memo
-from helpers.data.rawdata import RawData
+from helpers.data.rawdata import DATE_DTYPE, RawData
 from helpers.data.scoring import (
     alliance_scores,
     clinical_improvement,
@@ -117,13 +117,118 @@ def _whole(value: Any, name: str, low: int) -> int:
     return value
 
 
-def _latest(frame: pd.DataFrame) -> pd.DataFrame:
-    """Keep each person's latest row by ``assessed_on`` (unique per person and date)."""
-    # with nobody left, the empty merge keeps an index named like the column: drop it
-    ordered = frame.reset_index(drop=True).sort_values(
-        ["participant_id", "assessed_on"], kind="stable"
-    )
-    return ordered.groupby("participant_id", sort=False).tail(1).set_index("participant_id")
+#: Steps 1, 3, 4 and 5 of the derivation, in the raw data contract's words. The raw
+#: tables are views of the checked Parquet files; $-names are the derivation's parameters.
+_DERIVATION = """
+-- 5. Eligibility, in order. Registered: every row of participants.
+-- Adults: aged min_age or older at registration (a missing age fails).
+CREATE TEMP TABLE adults AS
+    SELECT participant_id, age, sex, country FROM participants WHERE age >= $min_age;
+
+-- 1. In-window sessions: dated window_start to window_end inclusive (of adults).
+CREATE TEMP TABLE in_window AS
+    SELECT session_id, participant_id, provider_type, session_date
+    FROM sessions SEMI JOIN adults USING (participant_id)
+    WHERE session_date BETWEEN $window_start AND $window_end;
+
+-- 7. Sessions = in-window sessions, with their first and last date, per person.
+CREATE TEMP TABLE care AS
+    SELECT participant_id,
+           count(*) AS n_sessions,
+           count_if(provider_type = 'therapist') AS n_therapist_sessions,
+           min(session_date) AS first_session,
+           max(session_date) AS last_session
+    FROM in_window GROUP BY participant_id;
+
+-- 3. Baseline: the latest assessment on or before the first in-window session
+-- (assessments are not limited to the window).
+CREATE TEMP TABLE baseline AS
+    SELECT w.* FROM who5_assessments w JOIN care USING (participant_id)
+    WHERE w.assessed_on <= care.first_session
+    QUALIFY row_number() OVER (PARTITION BY w.participant_id ORDER BY w.assessed_on DESC) = 1;
+
+-- 4. Follow-up: the latest assessment on or after the last in-window session and at
+-- least min_followup_days after baseline.
+CREATE TEMP TABLE followup AS
+    SELECT w.* FROM who5_assessments w
+    JOIN care USING (participant_id)
+    JOIN baseline b USING (participant_id)
+    WHERE w.assessed_on >= care.last_session
+      AND date_diff('day', b.assessed_on, w.assessed_on) >= $min_followup_days
+    QUALIFY row_number() OVER (PARTITION BY w.participant_id ORDER BY w.assessed_on DESC) = 1;
+
+-- Received care and completed assessments: a session, a baseline and a follow-up.
+CREATE TEMP TABLE completed AS
+    SELECT participant_id FROM followup;
+
+-- Rated: at least one rating (a row with at least one item) of an in-window session.
+CREATE TEMP TABLE rated_sessions AS
+    SELECT s.participant_id, s.session_id, s.provider_type, s.session_date,
+           r.wai_bond, r.wai_goals
+    FROM alliance_ratings r
+    JOIN in_window s USING (session_id)
+    SEMI JOIN completed USING (participant_id)
+    WHERE r.wai_bond IS NOT NULL OR r.wai_goals IS NOT NULL;
+
+CREATE TEMP TABLE flow_counts AS
+              SELECT 'registered' AS step, count(*) AS n FROM participants
+    UNION ALL SELECT 'adult', count(*) FROM adults
+    UNION ALL SELECT 'in_window_session', count(*) FROM care
+    UNION ALL SELECT 'baseline', count(*) FROM baseline
+    UNION ALL SELECT 'followup', count(*) FROM followup;
+"""
+
+#: One row per person who completed both assessments: care, person, and both assessments.
+_COMPLETED = f"""
+SELECT care.participant_id, care.n_sessions, care.n_therapist_sessions,
+       care.first_session, care.last_session, a.age, a.sex, a.country,
+       b.assessed_on AS baseline_on, f.assessed_on AS followup_on,
+       {", ".join(f"b.{item} AS baseline_{item}" for item in WHO5_ITEMS)},
+       {", ".join(f"f.{item} AS followup_{item}" for item in WHO5_ITEMS)}
+FROM followup f
+JOIN baseline b USING (participant_id)
+JOIN care USING (participant_id)
+JOIN adults a USING (participant_id)
+ORDER BY care.participant_id
+"""
+_COMPLETED_TYPES = {
+    "participant_id": "string",
+    "age": "Int64",
+    "sex": "string",
+    "country": "string",
+    **dict.fromkeys(("n_sessions", "n_therapist_sessions"), "int64"),
+    **dict.fromkeys(("first_session", "last_session", "baseline_on", "followup_on"), DATE_DTYPE),
+    **{f"{when}_{item}": "int64" for when in ("baseline", "followup") for item in WHO5_ITEMS},
+}
+
+#: Every rated in-window session of the people who completed both assessments.
+_RATINGS = (
+    "SELECT participant_id, session_id, provider_type, session_date, "
+    f"{', '.join(WAI_ITEMS)} FROM rated_sessions "
+    "ORDER BY participant_id, session_date, session_id"
+)
+_RATING_TYPES = {
+    "participant_id": "string",
+    "session_id": "string",
+    "provider_type": "string",
+    "session_date": DATE_DTYPE,
+    **dict.fromkeys(WAI_ITEMS, "Int64"),
+}
+
+
+def _sql_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
+    """The derivation's parameters as the SQL reads them (dates as dates)."""
+    return {
+        "min_age": parameters["min_age"],
+        "window_start": dt.date.fromisoformat(parameters["window_start"]),
+        "window_end": dt.date.fromisoformat(parameters["window_end"]),
+        "min_followup_days": parameters["min_followup_days"],
+    }
+
+
+def _typed(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+    """A query's result with the column types the cohort documents, in the query's order."""
+    return frame.astype({column: types[column] for column in frame.columns})
 
 
 def derive_cohort(
@@ -221,70 +326,25 @@ def derive_cohort(
     if raw.fingerprint and (remembered := _DERIVED.get(key)) is not None:
         return _copied(remembered)
 
-    people = raw.participants.set_index("participant_id")
-    counts = {"registered": len(people)}
+    with store.connect() as connection:
+        for table, path in raw.files.items():
+            connection.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
+        values = _sql_parameters(parameters)
+        for statement in filter(str.strip, _DERIVATION.split(";")):
+            used = {name: value for name, value in values.items() if f"${name}" in statement}
+            connection.execute(statement, used)
+        counts = dict(connection.execute("SELECT step, n FROM flow_counts").fetchall())
+        completed = _typed(connection.execute(_COMPLETED).df(), _COMPLETED_TYPES)
+        in_window_ratings = _typed(connection.execute(_RATINGS).df(), _RATING_TYPES)
 
-    # 5. eligibility, step by step: adults (missing age fails)
-    adults = people[people["age"].notna() & (people["age"] >= min_age)]
-    counts["adult"] = len(adults)
-
-    # 1. in-window sessions of adults; 7. sessions and time in care per person
-    sessions = raw.sessions[
-        raw.sessions["session_date"].between(start, end).to_numpy()
-        & isin(raw.sessions["participant_id"], adults.index)
-    ]
-    by_person = sessions.assign(
-        therapist=(sessions["provider_type"] == "therapist").astype("int64")
-    ).groupby("participant_id", sort=True)
-    care = pd.DataFrame(
-        {
-            "n_sessions": by_person.size(),
-            "n_therapist_sessions": by_person["therapist"].sum(),
-            "first_session": by_person["session_date"].min(),
-            "last_session": by_person["session_date"].max(),
-        }
-    )
-    care["n_coach_sessions"] = care["n_sessions"] - care["n_therapist_sessions"]
-    counts["in_window_session"] = len(care)
-
-    # 2. WHO-5 total = 4 x item sum
-    assessments = raw.who5_assessments[["participant_id", "assessed_on"]].assign(
-        who5=who5_total(raw.who5_assessments[list(WHO5_ITEMS)]).to_numpy()
-    )
-    assessments = assessments.merge(
-        care[["first_session", "last_session"]], left_on="participant_id", right_index=True
-    )
-    # 3. baseline: the latest assessment on or before the first in-window session
-    baseline = _latest(assessments[assessments["assessed_on"] <= assessments["first_session"]])
-    counts["baseline"] = len(baseline)
-
-    # 4. follow-up: the latest on or after the last session, min_followup_days after baseline
-    candidates = assessments.merge(
-        baseline["assessed_on"].rename("baseline_on"), left_on="participant_id", right_index=True
-    )
-    days_after_baseline = (candidates["assessed_on"] - candidates["baseline_on"]).dt.days
-    followup = _latest(
-        candidates[
-            (candidates["assessed_on"] >= candidates["last_session"])
-            & (days_after_baseline >= min_followup_days)
-        ]
-    )
-    counts["followup"] = len(followup)
-
-    completed = care.loc[followup.index.sort_values()].copy()
-    completed = completed.join(people[["age", "sex", "country"]])
-    completed["baseline_on"] = baseline.loc[completed.index, "assessed_on"]
-    completed["followup_on"] = followup.loc[completed.index, "assessed_on"]
-    completed["who5_baseline"] = baseline.loc[completed.index, "who5"]
-    completed["who5_followup"] = followup.loc[completed.index, "who5"]
+    completed["n_coach_sessions"] = completed["n_sessions"] - completed["n_therapist_sessions"]
+    # 2. WHO-5 total = 4 x item sum, of the baseline and the follow-up assessment
+    for when in ("baseline", "followup"):
+        items = completed[[f"{when}_{item}" for item in WHO5_ITEMS]]
+        completed[f"who5_{when}"] = who5_total(items.set_axis(list(WHO5_ITEMS), axis=1))
+    completed = completed.set_index("participant_id")
 
     # 8. alliance: every item response of the rated in-window sessions, pooled
-    in_window_ratings = raw.alliance_ratings.merge(
-        sessions[isin(sessions["participant_id"], completed.index)],
-        on="session_id",
-        how="inner",
-    )
-    in_window_ratings = in_window_ratings[in_window_ratings[list(WAI_ITEMS)].notna().any(axis=1)]
     scores = alliance_scores(in_window_ratings, by="participant_id")
     completed = completed.join(scores)
     completed["n_rated_sessions"] = completed["n_rated_sessions"].fillna(0).astype("int64")
@@ -294,12 +354,8 @@ def derive_cohort(
     participants = completed[completed["n_rated_sessions"] > 0].reset_index(drop=True)
     counts["rated"] = len(participants)
 
-    ratings = (
-        in_window_ratings[isin(in_window_ratings["participant_id"], participants["participant_id"])]
-        .loc[:, ["participant_id", "session_id", "provider_type", "session_date", *WAI_ITEMS]]
-        .sort_values(["participant_id", "session_date", "session_id"], kind="stable")
-        .reset_index(drop=True)
-    )
+    # every person with a rated session is analysed: the ratings are theirs, in order
+    ratings = in_window_ratings
     cohort = Cohort(
         participants=participants,
         completed=completed,
