@@ -100,8 +100,8 @@ notebooks: $(STAMP) ## Re-execute the committed notebooks in place on the bundle
 	done
 	$(PY) -m helpers.pipeline.run --strip notebooks/*.ipynb
 
-clean: ## Remove caches and outputs (keeps the environment)
-	rm -rf .pytest_cache .ruff_cache .hypothesis build output output.* .output.*
+clean: ## Remove caches (the checked raw tables in .cache too) and outputs (keeps the environment)
+	rm -rf .pytest_cache .ruff_cache .hypothesis .cache build output output.* .output.*
 	find . -name __pycache__ -type d -prune -not -path './$(ENV)/*' -exec rm -rf {} +
 
 distclean: clean ## Also remove the environment

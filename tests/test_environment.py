@@ -18,7 +18,7 @@ spec.loader.exec_module(pin_requirements)
 #: The design card's packages plus what the work needs; each must be pinned.
 REQUIRED = {
     "jupyterlab", "papermill", "pandas", "seaborn", "matplotlib", "pingouin",
-    "statsmodels", "nbval", "scikit-posthocs", "pandera", "pyarrow", "pytest",
+    "statsmodels", "nbval", "scikit-posthocs", "duckdb", "pyarrow", "pytest",
     "hypothesis", "ruff", "ipykernel",
 }  # fmt: skip
 

@@ -16,7 +16,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 #: conda-forge names that differ from their PyPI names.
-CONDA_TO_PYPI: dict[str, str] = {}
+CONDA_TO_PYPI: dict[str, str] = {"python-duckdb": "duckdb"}
 
 #: conda entries that are not Python packages pip should install.
 NOT_FOR_PIP = {"python", "pip"}

@@ -38,7 +38,7 @@ PACKAGES = (
     "scipy",
     "pandas",
     "pyarrow",
-    "pandera",
+    "duckdb",
     "pingouin",
     "statsmodels",
     "matplotlib",
