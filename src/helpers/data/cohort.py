@@ -375,12 +375,16 @@ _DERIVED = Memo()
 
 
 def _copied(cohort: Cohort) -> Cohort:
-    """A copy of a remembered cohort, so that no caller can change what the next one gets."""
+    """A copy of a remembered cohort, so that no caller can change what the next one gets.
+
+    Shallow: pandas copies on write, so the copies share the remembered data until a
+    caller changes them, and a cohort of millions of rows is not held twice.
+    """
     return Cohort(
-        participants=cohort.participants.copy(),
-        completed=cohort.completed.copy(),
-        ratings=cohort.ratings.copy(),
-        flow=cohort.flow.copy(),
+        participants=cohort.participants.copy(deep=False),
+        completed=cohort.completed.copy(deep=False),
+        ratings=cohort.ratings.copy(deep=False),
+        flow=cohort.flow.copy(deep=False),
         parameters=dict(cohort.parameters),
     )
 
