@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow
 
 from helpers.data import store
 from helpers.data.contract import WAI_ITEMS, WHO5_ITEMS
@@ -118,18 +119,19 @@ def _whole(value: Any, name: str, low: int) -> int:
 
 
 #: Steps 1, 3, 4 and 5 of the derivation, in the raw data contract's words. The raw
-#: tables are views of the checked Parquet files; $-names are the derivation's parameters.
+#: tables are views of the checked Parquet files; {names} are the derivation's parameters,
+#: checked before they are written in (whole numbers and dates only).
 _DERIVATION = """
 -- 5. Eligibility, in order. Registered: every row of participants.
 -- Adults: aged min_age or older at registration (a missing age fails).
-CREATE TEMP TABLE adults AS
-    SELECT participant_id, age, sex, country FROM participants WHERE age >= $min_age;
+CREATE TEMP VIEW adults AS
+    SELECT participant_id, age, sex, country FROM participants WHERE age >= {min_age};
 
 -- 1. In-window sessions: dated window_start to window_end inclusive (of adults).
-CREATE TEMP TABLE in_window AS
+CREATE TEMP VIEW in_window AS
     SELECT session_id, participant_id, provider_type, session_date
     FROM sessions SEMI JOIN adults USING (participant_id)
-    WHERE session_date BETWEEN $window_start AND $window_end;
+    WHERE session_date BETWEEN DATE '{window_start}' AND DATE '{window_end}';
 
 -- 7. Sessions = in-window sessions, with their first and last date, per person.
 CREATE TEMP TABLE care AS
@@ -143,31 +145,28 @@ CREATE TEMP TABLE care AS
 -- 3. Baseline: the latest assessment on or before the first in-window session
 -- (assessments are not limited to the window).
 CREATE TEMP TABLE baseline AS
-    SELECT w.* FROM who5_assessments w JOIN care USING (participant_id)
-    WHERE w.assessed_on <= care.first_session
-    QUALIFY row_number() OVER (PARTITION BY w.participant_id ORDER BY w.assessed_on DESC) = 1;
+    SELECT participant_id, max(assessed_on) AS baseline_on
+    FROM who5_assessments JOIN care USING (participant_id)
+    WHERE assessed_on <= first_session
+    GROUP BY participant_id;
 
 -- 4. Follow-up: the latest assessment on or after the last in-window session and at
 -- least min_followup_days after baseline.
 CREATE TEMP TABLE followup AS
-    SELECT w.* FROM who5_assessments w
-    JOIN care USING (participant_id)
-    JOIN baseline b USING (participant_id)
-    WHERE w.assessed_on >= care.last_session
-      AND date_diff('day', b.assessed_on, w.assessed_on) >= $min_followup_days
-    QUALIFY row_number() OVER (PARTITION BY w.participant_id ORDER BY w.assessed_on DESC) = 1;
+    SELECT participant_id, max(assessed_on) AS followup_on
+    FROM who5_assessments JOIN care USING (participant_id) JOIN baseline USING (participant_id)
+    WHERE assessed_on >= last_session
+      AND date_diff('day', baseline_on, assessed_on) >= {min_followup_days}
+    GROUP BY participant_id;
 
--- Received care and completed assessments: a session, a baseline and a follow-up.
-CREATE TEMP TABLE completed AS
-    SELECT participant_id FROM followup;
-
--- Rated: at least one rating (a row with at least one item) of an in-window session.
-CREATE TEMP TABLE rated_sessions AS
+-- Rated: at least one rating (a row with at least one item) of an in-window session,
+-- by a person who received care and completed assessments (a follow-up).
+CREATE TEMP VIEW rated_sessions AS
     SELECT s.participant_id, s.session_id, s.provider_type, s.session_date,
            r.wai_bond, r.wai_goals
     FROM alliance_ratings r
-    JOIN in_window s USING (session_id)
-    SEMI JOIN completed USING (participant_id)
+    JOIN (SELECT * FROM in_window SEMI JOIN followup USING (participant_id)) s
+        USING (session_id)
     WHERE r.wai_bond IS NOT NULL OR r.wai_goals IS NOT NULL;
 
 CREATE TEMP TABLE flow_counts AS
@@ -178,17 +177,22 @@ CREATE TEMP TABLE flow_counts AS
     UNION ALL SELECT 'followup', count(*) FROM followup;
 """
 
-#: One row per person who completed both assessments: care, person, and both assessments.
+#: One row per person who completed both assessments: care, person, and both assessments
+#: (the items, 0 to 5, in one byte each: only their totals are kept).
 _COMPLETED = f"""
 SELECT care.participant_id, care.n_sessions, care.n_therapist_sessions,
        care.first_session, care.last_session, a.age, a.sex, a.country,
-       b.assessed_on AS baseline_on, f.assessed_on AS followup_on,
-       {", ".join(f"b.{item} AS baseline_{item}" for item in WHO5_ITEMS)},
-       {", ".join(f"f.{item} AS followup_{item}" for item in WHO5_ITEMS)}
-FROM followup f
-JOIN baseline b USING (participant_id)
+       baseline_on, followup_on,
+       {", ".join(f"CAST(b.{item} AS TINYINT) AS baseline_{item}" for item in WHO5_ITEMS)},
+       {", ".join(f"CAST(f.{item} AS TINYINT) AS followup_{item}" for item in WHO5_ITEMS)}
+FROM followup
+JOIN baseline USING (participant_id)
 JOIN care USING (participant_id)
 JOIN adults a USING (participant_id)
+JOIN who5_assessments b
+    ON b.participant_id = followup.participant_id AND b.assessed_on = baseline_on
+JOIN who5_assessments f
+    ON f.participant_id = followup.participant_id AND f.assessed_on = followup_on
 ORDER BY care.participant_id
 """
 _COMPLETED_TYPES = {
@@ -198,7 +202,7 @@ _COMPLETED_TYPES = {
     "country": "string",
     **dict.fromkeys(("n_sessions", "n_therapist_sessions"), "int64"),
     **dict.fromkeys(("first_session", "last_session", "baseline_on", "followup_on"), DATE_DTYPE),
-    **{f"{when}_{item}": "int64" for when in ("baseline", "followup") for item in WHO5_ITEMS},
+    **{f"{when}_{item}": "int8" for when in ("baseline", "followup") for item in WHO5_ITEMS},
 }
 
 #: Every rated in-window session of the people who completed both assessments.
@@ -207,6 +211,11 @@ _RATINGS = (
     f"{', '.join(WAI_ITEMS)} FROM rated_sessions "
     "ORDER BY participant_id, session_date, session_id"
 )
+_ARROW_TO_PANDAS = {
+    pyarrow.string(): pd.StringDtype(),
+    pyarrow.large_string(): pd.StringDtype(),
+    pyarrow.int64(): pd.Int64Dtype(),
+}
 _RATING_TYPES = {
     "participant_id": "string",
     "session_id": "string",
@@ -216,18 +225,29 @@ _RATING_TYPES = {
 }
 
 
-def _sql_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
-    """The derivation's parameters as the SQL reads them (dates as dates)."""
+def _sql_parameters(parameters: dict[str, Any]) -> dict[str, str]:
+    """The derivation's parameters as SQL literals (checked: whole numbers and ISO dates)."""
     return {
-        "min_age": parameters["min_age"],
-        "window_start": dt.date.fromisoformat(parameters["window_start"]),
-        "window_end": dt.date.fromisoformat(parameters["window_end"]),
-        "min_followup_days": parameters["min_followup_days"],
+        "min_age": str(int(parameters["min_age"])),
+        "window_start": dt.date.fromisoformat(parameters["window_start"]).isoformat(),
+        "window_end": dt.date.fromisoformat(parameters["window_end"]).isoformat(),
+        "min_followup_days": str(int(parameters["min_followup_days"])),
     }
 
 
-def _typed(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
-    """A query's result with the column types the cohort documents, in the query's order."""
+def _frame(table: pyarrow.Table, types: dict[str, str]) -> pd.DataFrame:
+    """A query's result in pandas, with the column types the cohort documents.
+
+    Through Arrow: text arrives as Arrow-backed pandas strings without a copy of
+    every value, integers with missing values as nullable integers, and the
+    Arrow copy is freed column by column as pandas takes it.
+    """
+    frame = table.to_pandas(
+        types_mapper=_ARROW_TO_PANDAS.get,
+        date_as_object=False,
+        split_blocks=True,
+        self_destruct=True,  # each column's Arrow memory is freed once it is converted
+    )
     return frame.astype({column: types[column] for column in frame.columns})
 
 
@@ -326,22 +346,24 @@ def derive_cohort(
     if raw.fingerprint and (remembered := _DERIVED.get(key)) is not None:
         return _copied(remembered)
 
-    with store.connect() as connection:
+    with store.connect(ordered=False) as connection:
         for table, path in raw.files.items():
             connection.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
-        values = _sql_parameters(parameters)
-        for statement in filter(str.strip, _DERIVATION.split(";")):
-            used = {name: value for name, value in values.items() if f"${name}" in statement}
-            connection.execute(statement, used)
+        connection.execute(_DERIVATION.format(**_sql_parameters(parameters)))
         counts = dict(connection.execute("SELECT step, n FROM flow_counts").fetchall())
-        completed = _typed(connection.execute(_COMPLETED).df(), _COMPLETED_TYPES)
-        in_window_ratings = _typed(connection.execute(_RATINGS).df(), _RATING_TYPES)
+        completed = connection.sql(_COMPLETED).to_arrow_table()
+        in_window_ratings = connection.sql(_RATINGS).to_arrow_table()
+    # the database's memory is free again before pandas takes the rows
+    completed = _frame(completed, _COMPLETED_TYPES)
+    in_window_ratings = _frame(in_window_ratings, _RATING_TYPES)
 
     completed["n_coach_sessions"] = completed["n_sessions"] - completed["n_therapist_sessions"]
     # 2. WHO-5 total = 4 x item sum, of the baseline and the follow-up assessment
     for when in ("baseline", "followup"):
-        items = completed[[f"{when}_{item}" for item in WHO5_ITEMS]]
-        completed[f"who5_{when}"] = who5_total(items.set_axis(list(WHO5_ITEMS), axis=1))
+        columns = [f"{when}_{item}" for item in WHO5_ITEMS]
+        items = completed[columns].set_axis(list(WHO5_ITEMS), axis=1)
+        completed = completed.drop(columns=columns)
+        completed[f"who5_{when}"] = who5_total(items)
     completed = completed.set_index("participant_id")
 
     # 8. alliance: every item response of the rated in-window sessions, pooled

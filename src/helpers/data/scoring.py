@@ -206,7 +206,7 @@ def alliance_scores(ratings: pd.DataFrame, by: str = "participant_id") -> pd.Dat
     if ratings[by].isna().any():
         raise ValueError(f"alliance_scores: column {by} has missing values")
     rated = items.notna().any(axis=1)
-    items = items[rated].assign(**{by: ratings.loc[rated, by].to_numpy()})
+    items = items[rated].assign(**{by: ratings.loc[rated, by].array})
     grouped = items.groupby(by, sort=True)
     sums = grouped[list(WAI_ITEMS)].sum()
     counts = grouped[list(WAI_ITEMS)].count()
