@@ -162,3 +162,21 @@ def test_the_runs_warm_up_covers_every_notebooks_imports():
     assert "from helpers.report import figures" in imports
     assert "from helpers.report import audit, review, scorecard" in imports
     assert not [line for line in imports if re.search(r"papermill|nbformat|jupyter_client", line)]
+
+
+def test_the_notebooks_imports_leave_out_statsmodels_whole_api():
+    """helpers.stats.ols takes OLS and add_constant from their modules: statsmodels.api
+    would also import its graphics, time series and formula front ends (0.3 s a kernel)."""
+    code = (
+        "import sys\n"
+        "from helpers.pipeline.kernel import notebook_imports, warm_up_code\n"
+        "from helpers.pipeline.run import NOTEBOOKS\n"
+        "from helpers.paths import NOTEBOOK_DIR\n"
+        "exec(warm_up_code(notebook_imports(NOTEBOOK_DIR / n for n in NOTEBOOKS)), {})\n"
+        "print([m for m in ('statsmodels.api', 'statsmodels.graphics.api', 'statsmodels.tsa.api')"
+        " if m in sys.modules], 'statsmodels.regression.linear_model' in sys.modules)\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded == "[] True\n"
