@@ -16,6 +16,7 @@ __all__ = [
     "NOTEBOOK_DIR",
     "PUBLISHED_VALUES",
     "ROOT",
+    "STUDENTIZED_RANGE",
     "SYNTHETIC_DATA",
 ]
 
@@ -25,6 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 #: Every number the paper prints, one row per key and group (``data/README.md``).
 PUBLISHED_VALUES = DATA / "published_values.csv"
+#: The studentized range's upper tail at the arguments the audit of the printed values asks
+#: for (``tools/studentized_range_table.py`` writes it; ``data/README.md``).
+STUDENTIZED_RANGE = DATA / "studentized_range.csv"
 #: The bundled SYNTHETIC raw data directory (``make data``).
 SYNTHETIC_DATA = DATA / "synthetic"
 #: The parameterized notebooks that ``make replicate`` executes.

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 
-from helpers.pipeline.book import build_book, departures, for_reader
+from helpers.pipeline.book import BookBuilder, build_book, departures, for_reader
 
 SPEC = {
     "data_dir": {"type": "str", "default": '"../data/synthetic"', "help": "raw data"},
@@ -110,3 +113,51 @@ def test_a_book_that_does_not_build_cleanly_stops_with_its_first_warning(tmp_pat
 def test_no_notebooks_no_book(tmp_path):
     with pytest.raises(ValueError, match="no executed notebooks to render"):
         build_book(tmp_path)
+
+
+# --- the builder: a process of its own, started early ---------------------------------------
+
+
+def test_a_builder_started_early_builds_the_same_book_as_one_started_at_the_end(tmp_path):
+    early = BookBuilder()  # imports Sphinx while the "notebooks" are written
+    first = _output_dir(tmp_path / "a", synthetic=True, parameters={"who5_cutoff": 32})
+    second = _output_dir(tmp_path / "b", synthetic=True, parameters={"who5_cutoff": 32})
+    build_book(first, early)
+    build_book(second)
+    assert _pages(first / "site") == _pages(second / "site")
+    assert not psutil.pid_exists(early.pid)  # ended, and collected
+    with pytest.raises(RuntimeError, match="already built its book"):
+        early.build(first)
+
+
+def test_a_builder_that_is_never_asked_ends_and_writes_nothing(tmp_path):
+    output = _output_dir(tmp_path, synthetic=True, parameters={})
+    stopped = BookBuilder()
+    stopped.stop()  # a run that failed before its book: the process is ended at once
+    assert not psutil.pid_exists(stopped.pid)
+    orphan = BookBuilder()
+    orphan._process.stdin.close()  # the runner died: the builder reads the end of its input
+    assert orphan._process.wait(timeout=60) == 0
+    assert not (output / "site").exists()
+
+
+def test_the_builder_does_not_build_the_iri_grammar_but_validates_notebooks():
+    code = (
+        "import io, sys\n"
+        "from helpers.pipeline import book\n"
+        "sys.stdin = io.StringIO('')\n"  # no request: import, then end
+        "book._serve()\n"
+        "import nbformat\n"
+        "notebook = nbformat.v4.new_notebook()\n"
+        "nbformat.validate(notebook)\n"
+        "notebook.cells = [{'cell_type': 'code'}]\n"
+        "try:\n"
+        "    nbformat.validate(notebook)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('invalid refused')\n"
+        "print(sys.modules['rfc3987_syntax'], 'sphinx.application' in sys.modules)\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert shown == "invalid refused\nNone True\n"

@@ -14,6 +14,7 @@ import pytest
 
 from helpers.paths import NOTEBOOK_DIR
 from helpers.pipeline.engine import ENGINE, WarmKernelEngine, warm_kernel
+from helpers.pipeline.kernel import notebook_imports, start_kernel, warm_up_code
 from helpers.pipeline.run import KERNEL, NOTEBOOKS
 
 #: Cells whose output may differ by design: the run's parameters, the code version.
@@ -113,3 +114,69 @@ def test_the_notebooks_never_import_the_runner_into_the_kernel():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert loaded.strip() == "[]"
+
+
+# --- a kernel started first (helpers.pipeline.kernel) ----------------------------------------
+
+_PROBE = (
+    "import sys\n"
+    "print('colorsys' in sys.modules, 'colorsys' in globals(), 'shades' in globals(), "
+    "'_warm_up' in globals(), len(In))"
+)
+
+
+def test_a_kernel_started_first_imports_what_the_notebooks_import_and_leaves_no_trace(tmp_path):
+    notebook = _notebook(tmp_path / "probe.ipynb", _PROBE, "1 + 1")
+    shown = {}
+    for warm_up in ((), ("import colorsys as shades",)):
+        started = start_kernel(KERNEL, tmp_path, warm_up=warm_up)
+        with warm_kernel(KERNEL, tmp_path, started=started):
+            ran = pm.execute_notebook(
+                str(notebook), str(tmp_path / "out.ipynb"), engine_name=ENGINE, progress_bar=False
+            )
+        assert not started.manager.has_kernel  # shut down on the way out
+        shown[warm_up] = ran.cells[0].outputs[0]["text"]
+        assert [cell.execution_count for cell in ran.cells] == [1, 2]
+    assert shown[()] == "False False False False 2\n"  # a plain kernel has not imported it
+    assert shown[("import colorsys as shades",)] == "True False False False 2\n"
+
+
+def test_the_warm_up_runs_the_notebooks_top_level_imports_once_each(tmp_path):
+    notebook = _notebook(
+        tmp_path / "imports.ipynb",
+        "import pandas as pd\nfrom helpers.design import (\n    MODERATORS,\n    TUKEY_PAIRS,\n)",
+        "%matplotlib inline\nimport seaborn",  # not plain Python: left to the notebook
+        "def later():\n    import scipy\n\nimport pandas as pd\nfrom . import nothing",
+    )
+    assert notebook_imports([notebook, notebook]) == [
+        "import pandas as pd",
+        "from helpers.design import MODERATORS, TUKEY_PAIRS",
+    ]
+    namespace: dict = {}
+    exec(warm_up_code(["import json", "import no_such_module_here"]), namespace)
+    assert [name for name in namespace if name != "__builtins__"] == []  # a failure is passed
+
+
+def test_the_runs_warm_up_covers_every_notebooks_imports():
+    imports = notebook_imports(NOTEBOOK_DIR / name for name in NOTEBOOKS)
+    assert "from helpers.report import figures" in imports
+    assert "from helpers.report import audit, review, scorecard" in imports
+    assert not [line for line in imports if re.search(r"papermill|nbformat|jupyter_client", line)]
+
+
+def test_the_notebooks_imports_leave_out_statsmodels_whole_api():
+    """helpers.stats.ols takes OLS and add_constant from their modules: statsmodels.api
+    would also import its graphics, time series and formula front ends (0.3 s a kernel)."""
+    code = (
+        "import sys\n"
+        "from helpers.pipeline.kernel import notebook_imports, warm_up_code\n"
+        "from helpers.pipeline.run import NOTEBOOKS\n"
+        "from helpers.paths import NOTEBOOK_DIR\n"
+        "exec(warm_up_code(notebook_imports(NOTEBOOK_DIR / n for n in NOTEBOOKS)), {})\n"
+        "print([m for m in ('statsmodels.api', 'statsmodels.graphics.api', 'statsmodels.tsa.api')"
+        " if m in sys.modules], 'statsmodels.regression.linear_model' in sys.modules)\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded == "[] True\n"

@@ -78,6 +78,42 @@ def test_whatif_refuses_a_parameter_it_does_not_take(capsys, tmp_path):
     assert "make whatif: unknown parameter 'who5_cutoff'" in capsys.readouterr().err
 
 
+#: What the runner needs only once the kernel is booting, or never (pandas, the IRI grammar).
+_HEAVY = ("papermill", "nbformat", "nbclient", "jsonschema", "pandas", "numpy", "pandera")
+
+
+def _python(code: str, cwd: Path) -> str:
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_the_command_starts_the_kernel_before_it_loads_papermill(tmp_path):
+    code = (
+        "import sys\n"
+        "from helpers.pipeline import run\n"
+        "def kernel(notebooks):\n"
+        f"    loaded = sorted(m for m in {_HEAVY!r} if m in sys.modules)\n"
+        "    print(loaded, notebooks == run.NOTEBOOKS)\n"
+        "    raise ValueError('stopped once the kernel would start')\n"
+        "run._kernel = kernel\n"
+        "print(run.main(['--data-dir', '.', '--output-dir', 'out']))\n"
+    )
+    assert _python(code, tmp_path) == "[] True\n2\n"
+
+
+def test_a_run_from_the_command_line_never_builds_the_iri_grammar_nor_loads_pandas(tmp_path):
+    code = (
+        "import sys\n"
+        "from helpers.pipeline import run\n"
+        f"code = run.main(['--data-dir', {str(SYNTHETIC_DATA)!r}, '--output-dir', 'out'])\n"
+        "print(code, sys.modules.get('rfc3987_syntax', 'absent'), 'nbformat' in sys.modules,\n"
+        "      'pandas' in sys.modules)\n"
+    )
+    assert _python(code, tmp_path).splitlines()[-1] == "0 None True False"
+    assert (tmp_path / "out" / "site" / "index.html").exists()
+
+
 def _with_secret_ids(target: Path) -> tuple[list[str], pd.Series]:
     """A generated raw directory (1,500 registrants) whose ids are distinctive strings."""
     tables, plan = generate(seed=11, registrants=1500, mode="sample")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections import defaultdict
@@ -230,6 +231,44 @@ def test_true_effects_are_shades_no_group_uses(keep):
             colour: drawn for colour, drawn in levels.items() if drawn <= {"0.1", "0.5", "1"}
         }
         assert len(effects) == 3 and not set(effects) & groups
+
+
+# --- saving: drawn once, shown from the saved bytes ------------------------------------------
+
+
+def test_a_saved_figure_is_drawn_once_and_shown_from_the_file(tmp_path):
+    figure = figures.eligibility_flow(
+        pd.DataFrame(
+            {"step": [1, 2], "criterion": ["registered", "analysed"], "n": [20, 12]}
+        ).assign(excluded=[0, 8])
+    )
+    printed = []
+    print_figure = figure.canvas.print_figure  # what savefig and IPython's display both call
+
+    def count(*arguments, **options):
+        printed.append(options.get("format"))
+        return print_figure(*arguments, **options)
+
+    figure.canvas.print_figure = count
+    text = repr(figure)
+    saved = figures.save(figure, tmp_path, "cohort_eligibility_flow")
+    data, metadata = saved._repr_mimebundle_()
+    assert printed == ["png"] and not plt.fignum_exists(figure.number)  # drawn once, closed
+    assert saved.path == tmp_path / "figures" / "cohort_eligibility_flow.png"
+    assert base64.b64decode(data["image/png"]) == saved.path.read_bytes() == saved.png
+    assert data["text/plain"] == text and text.startswith("<Figure size 800x")
+    # shown at its on-screen size: the file is 150 dpi, the screen 100 dpi
+    pixels = int.from_bytes(saved.png[16:20], "big")
+    assert metadata == {"image/png": {"width": round(pixels * 100 / 150)}}
+    assert saved.name == "cohort_eligibility_flow"
+
+
+def test_the_notebooks_show_the_saved_figure_not_a_second_drawing():
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            for drawn in re.findall(r"figures\.save\((\w+),", source):
+                assert not re.search(rf"display\({drawn}\b", source), (notebook.name, source)
 
 
 # --- captions --------------------------------------------------------------------------------

@@ -12,24 +12,32 @@ parameter that departs from the paper's specification.
 
 The build is deterministic and self-contained: no page fetches anything from the
 network, no page holds a path of the machine, and the same run gives the same
-bytes.
+bytes. It runs in a process of its own (:class:`BookBuilder`), which a run starts
+with its notebooks: Sphinx and its extensions are imported on the idle core while
+the notebooks run, and only the build itself is left when they are done.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import html
+import importlib
+import io
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
-
+from helpers.pipeline.lean import skip_iri_grammar
 from helpers.pipeline.parameters import RESERVED, notebook_parameters
+
+if TYPE_CHECKING:
+    import nbformat
 
 __all__ = ["BOOK_TITLE", "build_book", "departures", "for_reader", "notebook_title"]
 
@@ -146,6 +154,8 @@ def for_reader(
         The values it ran with (``provenance.json``'s parameters); a parameter
         without one shows its declared default.
     """
+    import nbformat
+
     copy = nbformat.from_dict(json.loads(json.dumps(notebook)))
     cells = []
     for cell in copy.cells:
@@ -234,8 +244,73 @@ click away.
 """
 
 
-def build_book(output_dir: str | Path) -> Path:
+#: Modules the build imports, loaded by :class:`BookBuilder`'s process while it waits.
+_BUILD_MODULES = (
+    "nbformat",
+    "papermill",  # the notebooks' declared parameters (helpers.pipeline.parameters)
+    "sphinx.cmd.build",
+    "sphinx.application",
+    "sphinx.builders.html",
+    "myst_nb",
+    "myst_nb.sphinx_ext",
+    "sphinx_book_theme",
+)
+
+
+class BookBuilder:
+    """A process of its own that builds one book; started early, it imports Sphinx meanwhile.
+
+    Sphinx, myst-nb and the theme take seconds to import, and Sphinx registers
+    docutils nodes globally, once per process, so each book is built in a new
+    process (``python -m helpers.pipeline.book``). Started while the notebooks
+    run, the process imports them on the idle core; :meth:`build` then hands it
+    the output directory, and only the build itself is left to wait for.
+    """
+
+    def __init__(self) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "helpers.pipeline.book"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    @property
+    def pid(self) -> int:
+        """The builder's process id."""
+        return self._process.pid
+
+    def build(self, output_dir: str | Path) -> Path:
+        """Build ``<output_dir>/site/`` (:func:`build_book`); the process ends with it."""
+        if self._process.poll() is not None:
+            raise RuntimeError("this book builder has already built its book")
+        out, err = self._process.communicate(f"{Path(output_dir).resolve()}\n")
+        result = json.loads(out) if out.strip() else {}
+        reported = (err + result.get("reported", "")).strip()
+        status = self._process.returncode
+        if status or reported or "index" not in result:
+            first = reported.splitlines()[0] if reported else f"exit status {status}"
+            raise RuntimeError(f"the book did not build cleanly: {first}")
+        return Path(result["index"])
+
+    def stop(self) -> None:
+        """End the process unless it built its book (a run that failed or was interrupted)."""
+        if self._process.returncode is None:  # not yet collected by build()
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.communicate()
+
+
+def build_book(output_dir: str | Path, builder: BookBuilder | None = None) -> Path:
     """Build ``<output_dir>/site/`` from ``<output_dir>/notebooks/*.ipynb``; return its index.
+
+    Parameters
+    ----------
+    output_dir : path
+        A run's output directory (its executed notebooks, ``provenance.json``).
+    builder : BookBuilder, optional
+        A builder started earlier, its imports done; by default one is started here.
 
     Raises
     ------
@@ -245,9 +320,21 @@ def build_book(output_dir: str | Path) -> Path:
         If Sphinx reports a warning or an error: the book would be incomplete.
     """
     output_dir = Path(output_dir)
-    notebooks = sorted((output_dir / "notebooks").glob("*.ipynb"), key=_order)
-    if not notebooks:
+    if not any((output_dir / "notebooks").glob("*.ipynb")):
         raise ValueError(f"{output_dir / 'notebooks'}: no executed notebooks to render")
+    builder = builder if builder is not None else BookBuilder()
+    try:
+        return builder.build(output_dir)
+    finally:
+        builder.stop()
+
+
+def _build_here(output_dir: Path) -> tuple[Path, str]:
+    """Build the book in this process: the index, and what Sphinx reported (its warnings)."""
+    import nbformat
+    from sphinx.cmd.build import main as sphinx_main
+
+    notebooks = sorted((output_dir / "notebooks").glob("*.ipynb"), key=_order)
     provenance = output_dir / "provenance.json"
     record = json.loads(provenance.read_text(encoding="utf-8")) if provenance.exists() else None
     specs = {path.name: notebook_parameters(path) for path in notebooks}
@@ -267,21 +354,20 @@ def build_book(output_dir: str | Path) -> Path:
         )
         (source / "index.md").write_text(_landing(pages, output_dir), encoding="utf-8")
         built_site = Path(scratch) / "html"  # myst-nb writes beside it (jupyter_execute/)
-        # a process of its own: Sphinx registers docutils nodes globally, once per process
-        built = subprocess.run(
-            [
-                *(sys.executable, "-m", "sphinx", "--builder", "html", "--quiet", "--no-color"),
-                *("--fresh-env", "--doctree-dir", str(Path(scratch) / "doctrees")),
-                *(str(source), str(built_site)),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        reported = built.stderr.replace(str(source), "book").strip()
-        if built.returncode or reported:
-            first = reported.splitlines()[0] if reported else f"exit status {built.returncode}"
-            raise RuntimeError(f"the book did not build cleanly: {first}")
+        warnings = io.StringIO()
+        with contextlib.redirect_stderr(warnings):
+            status = sphinx_main(
+                [
+                    *("--builder", "html", "--quiet", "--no-color"),
+                    *("--fresh-env", "--doctree-dir", str(Path(scratch) / "doctrees")),
+                    *(str(source), str(built_site)),
+                ]
+            )
+        reported = warnings.getvalue().replace(str(source), "book").strip()
+        if status and not reported:
+            reported = f"Sphinx stopped with exit status {status}"
+        if reported:
+            return site / "index.html", reported
         (built_site / ".buildinfo").unlink(missing_ok=True)  # Sphinx's cache key
         if site.exists():
             shutil.rmtree(site)
@@ -289,4 +375,30 @@ def build_book(output_dir: str | Path) -> Path:
     sources = site / "_sources"
     if sources.is_dir() and not any(sources.iterdir()):
         sources.rmdir()
-    return site / "index.html"
+    return site / "index.html", ""
+
+
+def _serve() -> int:
+    """:class:`BookBuilder`'s process: import Sphinx, wait for an output directory, build.
+
+    Writes one JSON line, ``{"index": ..., "reported": ...}``; ends without building
+    when the runner closes the pipe (a run that failed or was interrupted).
+    """
+    skip_iri_grammar()
+    for module in _BUILD_MODULES:
+        importlib.import_module(module)
+    line = sys.stdin.readline().strip()
+    if not line:
+        return 0
+    index, reported = _build_here(Path(line))
+    sys.stdout.write(json.dumps({"index": str(index), "reported": reported}))
+    return 0
+
+
+if __name__ == "__main__":
+    status = _serve()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # the book is written and the scratch folder gone: skip the interpreter's teardown of
+    # Sphinx's modules, which the run would wait for (half a second)
+    os._exit(status)

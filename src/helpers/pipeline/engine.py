@@ -12,7 +12,10 @@ is the point, and so do their caches (the raw data and the cohort, keyed by
 content: :mod:`helpers.data.rawdata`, :mod:`helpers.data.cohort`).
 
 A notebook run alone (nbval, Jupyter, ``jupyter nbconvert --execute``) gives the
-same outputs as in the shared run; a test compares them.
+same outputs as in the shared run; a test compares them. The kernel may have been
+started earlier, before the runner's own imports, and be importing what the
+notebooks import (:func:`helpers.pipeline.kernel.start_kernel`): :func:`warm_kernel`
+then adopts it.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from jupyter_client.manager import AsyncKernelManager
-from nbclient.util import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
+
+from helpers.pipeline.kernel import StartedKernel, start_kernel
 
 __all__ = ["ENGINE", "RESET", "WarmKernelEngine", "warm_kernel"]
 
@@ -94,7 +98,11 @@ papermill_engines.register(ENGINE, WarmKernelEngine)
 
 @contextmanager
 def warm_kernel(
-    kernel_name: str, cwd: str | Path, extra_arguments: list[str] | None = None
+    kernel_name: str,
+    cwd: str | Path,
+    extra_arguments: list[str] | None = None,
+    *,
+    started: StartedKernel | None = None,
 ) -> Iterator[AsyncKernelManager]:
     """Start one kernel for the notebooks run inside; shut it down on the way out.
 
@@ -106,6 +114,10 @@ def warm_kernel(
         The kernel's working directory (the notebooks' folder, as papermill's ``cwd``).
     extra_arguments : list of str, optional
         Command-line arguments for the kernel (e.g. its log level).
+    started : StartedKernel, optional
+        A kernel already started with these arguments
+        (:func:`helpers.pipeline.kernel.start_kernel`), used instead of starting one
+        and shut down the same way.
 
     Raises
     ------
@@ -114,12 +126,10 @@ def warm_kernel(
     """
     if WarmKernelEngine.kernel is not None:
         raise RuntimeError("a warm kernel is already running")
-    manager = AsyncKernelManager(kernel_name=kernel_name)
-    arguments = [*(extra_arguments or []), "--HistoryManager.hist_file=:memory:"]
-    run_sync(manager.start_kernel)(extra_arguments=arguments, cwd=str(cwd))
-    WarmKernelEngine.kernel = manager
+    kernel = started if started is not None else start_kernel(kernel_name, cwd, extra_arguments)
+    WarmKernelEngine.kernel = kernel.manager
     try:
-        yield manager
+        yield kernel.manager
     finally:
         WarmKernelEngine.kernel = None
-        run_sync(manager.shutdown_kernel)(now=True)
+        kernel.stop()

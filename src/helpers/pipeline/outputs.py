@@ -26,8 +26,6 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import nbformat
-
 __all__ = [
     "DATA_PLACEHOLDER",
     "MANIFEST",
@@ -208,6 +206,8 @@ def scrub_notebook(notebook: Path, replacements: dict[str, str] | None = None) -
     (absolute path -> placeholder) is replaced in every cell's source and
     outputs, so the notebook holds only what the code computed.
     """
+    import nbformat  # here: the runner loads it after starting the kernel
+
     content = nbformat.read(notebook, as_version=4)
     content.metadata.pop("papermill", None)
     for cell in content.cells:

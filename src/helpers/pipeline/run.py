@@ -12,6 +12,13 @@ A run is checked before it starts and atomic when it ends:
    it was and keeps the failed run next to it; an interrupt (Ctrl-C, a kill
    of the runner or of ``make``) ends the kernels and leaves nothing behind.
 
+The command line starts the kernel before it imports anything heavy
+(:mod:`helpers.pipeline.kernel`): the kernel boots and imports what the notebooks
+import while the runner loads papermill and checks the parameters. The book's
+builder starts with the notebooks and imports Sphinx on the other core
+(:class:`helpers.pipeline.book.BookBuilder`), and each executed notebook is
+scrubbed while the kernel runs the next.
+
 Command line::
 
     python -m helpers.pipeline.run --data-dir DATA --output-dir OUT [-p name value ...]
@@ -21,6 +28,7 @@ Command line::
 from __future__ import annotations
 
 import argparse
+import csv
 import ctypes
 import json
 import os
@@ -28,18 +36,18 @@ import shlex
 import signal
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
-import pandas as pd
-import papermill as pm
-
+# Only what a run needs before it starts the kernel: papermill, nbformat and the engine are
+# imported where they are used, while the kernel boots (main() starts it first thing).
 from helpers import claims
 from helpers.paths import NOTEBOOK_DIR
-from helpers.pipeline.book import build_book
-from helpers.pipeline.engine import ENGINE, warm_kernel
+from helpers.pipeline.book import BookBuilder, build_book
+from helpers.pipeline.kernel import StartedKernel, notebook_imports, start_kernel
+from helpers.pipeline.lean import skip_iri_grammar
 from helpers.pipeline.outputs import (
     DATA_PLACEHOLDER,
     OUTPUT_PLACEHOLDER,
@@ -57,8 +65,9 @@ from helpers.pipeline.parameters import (
     notebook_parameters,
     parse_value,
 )
-from helpers.pipeline.provenance import add_parameters, data_fingerprint
-from helpers.pipeline.results import assemble
+
+if TYPE_CHECKING:
+    import nbformat
 
 __all__ = [
     "KERNEL",
@@ -140,6 +149,11 @@ def _step_of(notebook: nbformat.NotebookNode, index: int) -> str:
 
 def _execute(name: str, target: Path, parameters: dict[str, Any], say: Callable) -> None:
     """Run one notebook into ``target``; a failure becomes one :class:`NotebookFailed` line."""
+    import nbformat
+    import papermill as pm
+
+    from helpers.pipeline.engine import ENGINE
+
     started = time.perf_counter()
     say(f"  running {Path(name).stem} …")
     try:
@@ -166,29 +180,46 @@ def _replacements(data_dir: Path, stage: Path) -> dict[str, str]:
     return {str(stage): OUTPUT_PLACEHOLDER, str(data_dir): DATA_PLACEHOLDER}
 
 
+def _kernel(notebooks: tuple[str, ...]) -> StartedKernel:
+    """Start the run's kernel, importing what ``notebooks`` import while the runner goes on."""
+    imports = notebook_imports(NOTEBOOK_DIR / name for name in notebooks)
+    return start_kernel(KERNEL, NOTEBOOK_DIR, _KERNEL_ARGUMENTS, warm_up=imports)
+
+
 def _run_in_stage(
     staging: Staging,
     data_dir: Path,
     runs: list[tuple[str, dict[str, Any]]],
     say: Callable,
+    kernel: StartedKernel,
 ) -> None:
-    """Execute ``runs`` (notebook, parameters) into the staging folder, scrub, render."""
+    """Execute ``runs`` (notebook, parameters) into the staging folder, scrub, render.
+
+    Each notebook is scrubbed as soon as it ran, while the kernel runs the next.
+    """
+    from helpers.pipeline.engine import warm_kernel
+
     stage = staging.path
     (stage / "notebooks").mkdir(exist_ok=True)
-    with warm_kernel(KERNEL, NOTEBOOK_DIR, _KERNEL_ARGUMENTS):  # one kernel for every notebook
+    replacements = _replacements(data_dir, stage)
+    with warm_kernel(KERNEL, NOTEBOOK_DIR, _KERNEL_ARGUMENTS, started=kernel):  # one for all
         for name, parameters in runs:
             _execute(name, stage / "notebooks" / name, parameters, say)
-    replacements = _replacements(data_dir, stage)
-    for notebook in sorted((stage / "notebooks").glob("*.ipynb")):
-        scrub_notebook(notebook, replacements)
+            scrub_notebook(stage / "notebooks" / name, replacements)
 
 
-def _book(output_dir: Path, say: Callable) -> None:
+def _book(output_dir: Path, say: Callable, builder: BookBuilder) -> None:
     """Build the book of ``output_dir``, saying so and how long it took."""
     say("  building the book …")
     started = time.perf_counter()
-    build_book(output_dir)
+    build_book(output_dir, builder)
     say(f"  the book built in {time.perf_counter() - started:.1f} s")
+
+
+def _verdict_counts(card: Path) -> Counter:
+    """How many claims of a scorecard have each verdict, most frequent first."""
+    with open(card, newline="", encoding="utf-8") as handle:
+        return Counter(row["verdict"] for row in csv.DictReader(handle))
 
 
 def _summary(output_dir: Path, given: dict[str, Any], scorecard: bool = True) -> list[str]:
@@ -196,10 +227,8 @@ def _summary(output_dir: Path, given: dict[str, Any], scorecard: bool = True) ->
     lines = [f"wrote {output_dir}; open {output_dir / 'site' / 'index.html'}"]
     card = output_dir / "scorecard.csv"
     if scorecard and card.exists():
-        verdicts = pd.read_csv(card, keep_default_na=False)["verdict"].value_counts()
-        lines.append(
-            "scorecard: " + ", ".join(f"{count} {verdict}" for verdict, count in verdicts.items())
-        )
+        verdicts = _verdict_counts(card).most_common()
+        lines.append("scorecard: " + ", ".join(f"{count} {verdict}" for verdict, count in verdicts))
     lines.append(
         "parameters that differ from the paper's: "
         + (", ".join(f"{name} = {value!r}" for name, value in sorted(given.items())) or "none")
@@ -207,17 +236,26 @@ def _summary(output_dir: Path, given: dict[str, Any], scorecard: bool = True) ->
     return lines
 
 
-def _guarded(output_dir: Path, run: Callable[[Staging], None], start_from_current: bool) -> None:
-    """Lock, stage, run, publish; on failure keep the staging folder, on interrupt drop it."""
+def _guarded(
+    output_dir: Path, run: Callable[[Staging, BookBuilder], None], start_from_current: bool
+) -> None:
+    """Lock, stage, run, publish; on failure keep the staging folder, on interrupt drop it.
+
+    The book's builder starts with the run, so it imports Sphinx while the notebooks
+    run; it is stopped, if it did not build, whatever happens.
+    """
     with locked(output_dir):
         check_output_dir(output_dir)
         staging = Staging(output_dir, start_from_current=start_from_current)
+        builder = BookBuilder()
         try:
-            run(staging)
+            run(staging, builder)
         except (Interrupted, KeyboardInterrupt):
+            builder.stop()
             staging.discard()
             raise Interrupted(f"interrupted; {output_dir} was left as it was") from None
         except Exception as error:
+            builder.stop()
             failed = staging.keep_failed()
             raise NotebookFailed(
                 f"{error} — {output_dir} was left as it was; the failed run, with each "
@@ -232,6 +270,7 @@ def run_all(
     parameters: dict[str, Any] | None = None,
     notebooks: tuple[str, ...] = NOTEBOOKS,
     say: Callable = lambda _text: None,
+    kernel: StartedKernel | None = None,
 ) -> Path:
     """Execute every notebook into ``output_dir``, atomically, then build the book.
 
@@ -239,12 +278,17 @@ def run_all(
     ``estimates.csv``, writes ``scorecard.csv`` and ``provenance.json`` (told
     every notebook's parameters), and the executed notebooks, scrubbed of run
     timestamps and machine paths, are built into the book ``<output_dir>/site/``
-    (:func:`helpers.pipeline.book.build_book`).
+    (:func:`helpers.pipeline.book.build_book`, by a process started when the
+    notebooks start, which imports Sphinx meanwhile).
 
     Parameters
     ----------
     say : callable
         Where progress lines go (the command line prints them).
+    kernel : StartedKernel, optional
+        The kernel for the notebooks, started earlier (:func:`main` starts it before
+        its own imports); by default one is started, importing what the notebooks
+        import, once the parameters are checked. Either way the run shuts it down.
 
     Returns
     -------
@@ -258,30 +302,38 @@ def run_all(
     NotebookFailed
         A notebook stopped; ``output_dir`` is as it was.
     """
-    data_dir, output_dir = _places(data_dir, output_dir)
-    given = dict(parameters or {})
-    specs = {name: notebook_parameters(NOTEBOOK_DIR / name) for name in notebooks}
-    per_notebook = check_parameters(given, specs)
+    try:
+        data_dir, output_dir = _places(data_dir, output_dir)
+        given = dict(parameters or {})
+        specs = {name: notebook_parameters(NOTEBOOK_DIR / name) for name in notebooks}
+        per_notebook = check_parameters(given, specs)
+        if kernel is None:
+            kernel = _kernel(notebooks)
 
-    def run(staging: Staging) -> None:
-        places = {"data_dir": str(data_dir), "output_dir": str(staging.path)}
-        effective = {
-            name: effective_parameters(NOTEBOOK_DIR / name, {**per_notebook[name], **places})
-            for name in notebooks
-        }
-        recorded = scrubbed(effective, _replacements(data_dir, staging.path))
-        runs = []
-        for name in notebooks:
-            run_parameters = {**per_notebook[name], **places}
-            if name == REPORT:
-                run_parameters["run_parameters"] = json.dumps(recorded, sort_keys=True)
-            runs.append((name, run_parameters))
-        _run_in_stage(staging, data_dir, runs, say)
-        if REPORT not in notebooks:
-            assemble(staging.path)
-        _book(staging.path, say)
+        def run(staging: Staging, builder: BookBuilder) -> None:
+            places = {"data_dir": str(data_dir), "output_dir": str(staging.path)}
+            effective = {
+                name: effective_parameters(NOTEBOOK_DIR / name, {**per_notebook[name], **places})
+                for name in notebooks
+            }
+            recorded = scrubbed(effective, _replacements(data_dir, staging.path))
+            runs = []
+            for name in notebooks:
+                run_parameters = {**per_notebook[name], **places}
+                if name == REPORT:
+                    run_parameters["run_parameters"] = json.dumps(recorded, sort_keys=True)
+                runs.append((name, run_parameters))
+            _run_in_stage(staging, data_dir, runs, say, kernel)
+            if REPORT not in notebooks:
+                from helpers.pipeline.results import assemble  # pandas: only on this path
 
-    _guarded(output_dir, run, start_from_current=False)
+                assemble(staging.path)
+            _book(staging.path, say, builder)
+
+        _guarded(output_dir, run, start_from_current=False)
+    finally:
+        if kernel is not None:
+            kernel.stop()
     for line in _summary(output_dir, given):
         say(line)
     return output_dir / "estimates.csv"
@@ -292,44 +344,56 @@ def run_whatif(
     output_dir: str | Path,
     parameters: dict[str, Any] | None = None,
     say: Callable = lambda _text: None,
+    kernel: StartedKernel | None = None,
 ) -> Path:
     """Execute the what-if notebook into ``output_dir`` beside a replication; rebuild the book.
 
     ``output_dir`` may be new, or hold a replication of the same data (its
     ``provenance.json`` has the same data fingerprint); anything else is refused,
     so every page of the site comes from the data ``provenance.json`` names.
+    ``kernel`` is as for :func:`run_all`.
 
     Returns
     -------
     pathlib.Path
         The executed notebook.
     """
-    data_dir, output_dir = _places(data_dir, output_dir)
-    given = dict(parameters or {})
-    per_notebook = check_parameters(given, {WHATIF: notebook_parameters(NOTEBOOK_DIR / WHATIF)})
-    record = output_dir / "provenance.json"
-    if record.exists():
-        recorded = json.loads(record.read_text(encoding="utf-8"))["data"]["sha256"]
-        if recorded != data_fingerprint(data_dir)["sha256"]:
-            raise ValueError(
-                f"OUTPUT_DIR ({output_dir}) holds a replication of other data than DATA_DIR; "
-                "run make replicate with this DATA_DIR first, or choose another OUTPUT_DIR"
+    from helpers.pipeline.provenance import add_parameters, data_fingerprint
+
+    try:
+        data_dir, output_dir = _places(data_dir, output_dir)
+        given = dict(parameters or {})
+        specs = {WHATIF: notebook_parameters(NOTEBOOK_DIR / WHATIF)}
+        per_notebook = check_parameters(given, specs)
+        record = output_dir / "provenance.json"
+        if record.exists():
+            recorded = json.loads(record.read_text(encoding="utf-8"))["data"]["sha256"]
+            if recorded != data_fingerprint(data_dir)["sha256"]:
+                raise ValueError(
+                    f"OUTPUT_DIR ({output_dir}) holds a replication of other data than "
+                    "DATA_DIR; run make replicate with this DATA_DIR first, or choose another "
+                    "OUTPUT_DIR"
+                )
+        if kernel is None:
+            kernel = _kernel((WHATIF,))
+
+        def run(staging: Staging, builder: BookBuilder) -> None:
+            places = {"data_dir": str(data_dir), "output_dir": str(staging.path)}
+            parameters = {**places, **per_notebook[WHATIF]}
+            _run_in_stage(staging, data_dir, [(WHATIF, parameters)], say, kernel)
+            effective = effective_parameters(NOTEBOOK_DIR / WHATIF, parameters)
+            add_parameters(
+                staging.path,
+                WHATIF,
+                scrubbed(effective, _replacements(data_dir, staging.path)),
+                data_dir,
             )
+            _book(staging.path, say, builder)
 
-    def run(staging: Staging) -> None:
-        places = {"data_dir": str(data_dir), "output_dir": str(staging.path)}
-        parameters = {**places, **per_notebook[WHATIF]}
-        _run_in_stage(staging, data_dir, [(WHATIF, parameters)], say)
-        effective = effective_parameters(NOTEBOOK_DIR / WHATIF, parameters)
-        add_parameters(
-            staging.path,
-            WHATIF,
-            scrubbed(effective, _replacements(data_dir, staging.path)),
-            data_dir,
-        )
-        _book(staging.path, say)
-
-    _guarded(output_dir, run, start_from_current=True)
+        _guarded(output_dir, run, start_from_current=True)
+    finally:
+        if kernel is not None:
+            kernel.stop()
     for line in _summary(output_dir, given, scorecard=False):
         say(line)
     return output_dir / "notebooks" / WHATIF
@@ -378,6 +442,12 @@ def _from_env(parser: argparse.ArgumentParser) -> tuple[str, str, list[list[str]
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line: start the kernel first, then load the rest of the runner and run.
+
+    The kernel boots and imports what the notebooks import (:func:`_kernel`) while
+    this process imports papermill and nbformat and checks the parameters.
+    """
+    skip_iri_grammar()  # before anything imports nbformat (helpers.pipeline.lean)
     parser = argparse.ArgumentParser(
         prog="python -m helpers.pipeline.run", description=__doc__.split("\n")[0]
     )
@@ -415,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     name = "make whatif" if arguments.whatif else "make replicate"
     _handle_signals()
+    kernel = None
     try:
         if arguments.from_env:
             data_dir, output_dir, pairs = _from_env(parser)
@@ -427,9 +498,10 @@ def main(argv: list[str] | None = None) -> int:
                 arguments.parameter,
             )
         notebooks = (WHATIF,) if arguments.whatif else NOTEBOOKS
+        kernel = _kernel(notebooks)  # first: it boots while the runner loads papermill
         parameters = _parameters(pairs, notebooks)
         runner = run_whatif if arguments.whatif else run_all
-        runner(data_dir, output_dir, parameters, say=print)
+        runner(data_dir, output_dir, parameters, say=print, kernel=kernel)
     except ValueError as error:
         print(f"{name}: {error}", file=sys.stderr)
         return 2
@@ -441,8 +513,11 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exception(error.__cause__)
         return 1
     except (Interrupted, KeyboardInterrupt) as error:
-        print(f"{name}: {error or 'interrupted'}", file=sys.stderr)
+        print(f"{name}: {str(error) or 'interrupted'}", file=sys.stderr)
         return 130
+    finally:
+        if kernel is not None:  # the run shuts it down; not if it stopped before the run
+            kernel.stop()
     return 0
 
 

@@ -1,5 +1,9 @@
 """Figures: each returns a matplotlib Figure; :func:`save` writes it under a telling name.
 
+A figure is drawn once: :func:`save` renders the PNG, writes it, and returns it as a
+:class:`SavedFigure`, which a notebook displays from those same bytes (no second
+drawing for the screen).
+
 Figures show aggregates only (counts, distributions, estimates), never a
 participant-level point that could be traced back to a person's row, and
 nothing of a group smaller than the run's ``min_cell_size``
@@ -15,6 +19,9 @@ group are grey. :data:`CAPTIONS` says, for each saved figure, what to look at.
 
 from __future__ import annotations
 
+import base64
+import io
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -29,6 +36,7 @@ from helpers.report.disclosure import DEFAULT, Disclosure, withheld
 __all__ = [
     "CAPTIONS",
     "UTILIZATION_COLOURS",
+    "SavedFigure",
     "alliance_by_utilization",
     "caption",
     "change_by_group",
@@ -122,10 +130,46 @@ CAPTIONS: dict[str, str] = {
 }
 
 
-def save(figure: plt.Figure, output_dir: str | Path, name: str) -> Path:
+@dataclass(frozen=True)
+class SavedFigure:
+    """A figure as :func:`save` wrote it: its file, and the same PNG to display.
+
+    Displayed in a notebook (``display(saved)``), it shows the saved bytes at the
+    size the figure has on screen (its ``figure.dpi``), with the figure's usual
+    text (``<Figure size 800x460 with 1 Axes>``) for plain-text front ends.
+    """
+
+    name: str
+    path: Path
+    png: bytes = field(repr=False)
+    width: int  # on screen, in CSS pixels
+    text: str
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        """The PNG and the text, as IPython's ``display`` asks for them."""
+        data = {
+            "image/png": base64.b64encode(self.png).decode("ascii"),
+            "text/plain": self.text,
+        }
+        return data, {"image/png": {"width": self.width}}
+
+
+def _png_width(png: bytes) -> int:
+    """The width in pixels of a PNG, from its header (the IHDR chunk)."""
+    return int.from_bytes(png[16:20], "big")
+
+
+def save(figure: plt.Figure, output_dir: str | Path, name: str) -> SavedFigure:
     """Save ``figure`` as ``<output_dir>/figures/<name>.png``, without a time stamp.
 
-    No software or date metadata is written, so two runs give the same bytes.
+    The figure is drawn once, closed, and returned as the bytes written, to
+    display. No software or date metadata is written, so two runs give the same
+    bytes.
+
+    Returns
+    -------
+    SavedFigure
+        The file and its PNG; ``display`` it to show the figure.
     """
     if not name or "/" in name or name.endswith(".png"):
         raise ValueError(
@@ -134,9 +178,21 @@ def save(figure: plt.Figure, output_dir: str | Path, name: str) -> Path:
     directory = Path(output_dir) / "figures"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.png"
-    figure.savefig(path, bbox_inches="tight", metadata={"Software": None})
-    plt.close(figure)  # shown once, where the notebook displays it
-    return path
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    png = buffer.getvalue()
+    path.write_bytes(png)
+    dpi = plt.rcParams["savefig.dpi"]
+    scale = 1.0 if dpi == "figure" else figure.dpi / dpi
+    saved = SavedFigure(
+        name=name,
+        path=path,
+        png=png,
+        width=round(_png_width(png) * scale),
+        text=repr(figure),
+    )
+    plt.close(figure)  # drawn once: what the notebook shows is ``saved``
+    return saved
 
 
 def caption(name: str) -> str:

@@ -1,7 +1,8 @@
 """Checks of aim 2's well-being change.
 
 The paired change's p from its CI, which Cohen's d the paper printed, and the ANOVA's F and
-the Tukey p from the group means.
+the Tukey p from the group means (the studentized range read from its table where the paper
+fixes the arguments: :mod:`helpers.report.audit.studentized`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from scipy import stats
 from helpers.claims import SCREENED, pair_label
 from helpers.design import TUKEY_PAIRS, UTILIZATION_TYPES
 from helpers.report.audit._shared import ALPHA, QUANTILE, count
+from helpers.report.audit.studentized import studentized_range_sf
 from helpers.report.intervals import (
     Box,
     Finding,
@@ -207,7 +209,7 @@ def anova(paper: Paper) -> Iterator[Finding]:
             msw = ((n - 1) * (s * math.sqrt(n)) ** 2 - ssb) / (n - k)
             scale = math.sqrt(msw / 2 * (1 / sizes[index[a]] + 1 / sizes[index[b]]))
             q = abs(values[index[a]] - values[index[b]]) / scale
-            return float(stats.studentized_range.sf(q, k, n - k))
+            return studentized_range_sf(q, k, n - k)
 
         yield finding(
             paper,
