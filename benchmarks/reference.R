@@ -135,15 +135,17 @@ read_table <- function(table) {
     fail(table, ".csv: cannot be read as comma-separated values (rule \"exactly as many fields ",
          "as the header\")", if (length(reason)) paste0(": at ", gsub("[.] ", "; ", reason)) else "")
   }
-  frame <- withCallingHandlers(
-    tryCatch(
-      fread(csv, colClasses = "character", na.strings = "", strip.white = FALSE, header = TRUE,
-            fill = FALSE, encoding = "UTF-8", showProgress = FALSE),
-      error = unreadable
-    ),
-    warning = unreadable
-  )
-  found <- names(frame)
+  read <- function(...) {
+    withCallingHandlers(
+      tryCatch(
+        fread(csv, colClasses = "character", na.strings = "", strip.white = FALSE, header = TRUE,
+              fill = FALSE, encoding = "UTF-8", showProgress = FALSE, ...),
+        error = unreadable
+      ),
+      warning = unreadable
+    )
+  }
+  found <- names(read(nrows = 0L))
   if (length(found)) found[1L] <- sub("^\ufeff", "", found[1L])
   if (!any(columns %in% found)) {
     fail(table, ".csv: the first line names none of the columns the contract requires (rule \"the first line is the header row\")")
@@ -154,11 +156,11 @@ read_table <- function(table) {
   }
   twice <- columns[vapply(columns, function(column) sum(found == column) > 1L, logical(1L))]
   if (length(twice)) fail(table, ".csv: column '", twice[1L], "' is named more than once (rule \"each column named once\")")
-  setnames(frame, found)
-  frame <- frame[, ..columns]
+  frame <- read(select = match(columns, found)) # only the contract's columns, in its order
+  setnames(frame, columns)
   for (column in columns) {
     values <- frame[[column]]
-    empty <- which(values == "") # a quoted empty field is missing too
+    empty <- which(!nzchar(values)) # a quoted empty field is missing too
     if (length(empty)) set(frame, empty, column, NA_character_)
     if (!all(validUTF8(if (column %in% IDS) values else unique(values)))) {
       fail(table, ".csv: not UTF-8 text; save the export as UTF-8")
@@ -174,9 +176,9 @@ required <- function(frame, table, column) {
 
 # Rules on a column of few distinct values are judged once per distinct value, then mapped
 # back to the rows: the same verdict per row, at a fraction of the cost.
-judge <- function(frame, table, column, verdict, rule, note = "") {
+judge <- function(frame, table, column, verdict, rule, note = "", distinct = unique(frame[[column]])) {
   values <- frame[[column]]
-  distinct <- unique(values[!is.na(values)])
+  distinct <- distinct[!is.na(distinct)]
   if (!length(distinct)) return(invisible())
   bad <- distinct[!verdict(distinct)]
   if (length(bad)) broken(table, column, rule, which(values %chin% bad), values, note)
@@ -184,14 +186,14 @@ judge <- function(frame, table, column, verdict, rule, note = "") {
 
 integer_column <- function(frame, table, column, low, high, required_column = TRUE) {
   if (required_column) required(frame, table, column)
-  judge(frame, table, column, function(v) grepl("^-?[0-9]+$", v), "integer")
+  values <- frame[[column]]
+  distinct <- unique(values)
+  judge(frame, table, column, function(v) grepl("^-?[0-9]+$", v), "integer", distinct = distinct)
   in_range <- function(v) {
     number <- suppressWarnings(as.numeric(v))
     nchar(v) <= 10L & number >= low & number <= high
   }
-  judge(frame, table, column, in_range, sprintf("between %d and %d", low, high))
-  values <- frame[[column]]
-  distinct <- unique(values)
+  judge(frame, table, column, in_range, sprintf("between %d and %d", low, high), distinct = distinct)
   set(frame, j = column, value = suppressWarnings(as.integer(distinct))[chmatch(values, distinct)])
 }
 
@@ -201,11 +203,12 @@ date_column <- function(frame, table, column) {
     parsed <- as.IDate(v, format = "%Y-%m-%d")
     grepl("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", v) & !is.na(parsed) & format(parsed) == v
   }
-  judge(frame, table, column, is_date, "a calendar date written YYYY-MM-DD")
-  judge(frame, table, column, function(v) as.IDate(v, format = "%Y-%m-%d") <= today,
-        "on or before the day of the run", sprintf(" (the run is on %s)", format(today)))
   values <- frame[[column]]
   distinct <- unique(values)
+  judge(frame, table, column, is_date, "a calendar date written YYYY-MM-DD", distinct = distinct)
+  judge(frame, table, column, function(v) as.IDate(v, format = "%Y-%m-%d") <= today,
+        "on or before the day of the run", sprintf(" (the run is on %s)", format(today)),
+        distinct = distinct)
   set(frame, j = column, value = as.IDate(distinct, format = "%Y-%m-%d")[chmatch(values, distinct)])
 }
 
