@@ -3,7 +3,9 @@
 Both write ``key,group,value`` under the same keys: the pipeline's
 ``estimates.csv`` and the R script's CSV. Every key and group both hold a
 value for is compared; they agree when they differ by at most ``1e-8`` of the
-larger magnitude, or by at most ``1e-12`` (a value that is zero in one). A
+larger magnitude, or by at most ``1e-12`` (a value that is zero in one);
+Tukey's adjusted p-values, two numerical integrals, within ``1e-5`` relative
+(:data:`LOOSER`, as the tests pin them). A
 statistic the pipeline wrote missing (not estimable, or withheld because of
 ``min_cell_size``) is listed, not compared: the R script does not withhold.
 Keys that only one side writes are listed too.
@@ -39,8 +41,17 @@ REFERENCE = HERE / "reference.R"
 ISO_CODES = HERE / "iso3166_alpha2.txt"
 RTOL = 1e-8
 ATOL = 1e-12
+#: Keys compared with a looser tolerance, and why: (relative, absolute, reason).
+LOOSER = {
+    "aim2.tukey.p": (
+        1e-5,
+        1e-7,
+        "R's ptukey and SciPy's studentized range are two numerical integrals that can differ "
+        "in the seventh significant digit; tests/stats/test_change.py pins them to 1e-5 relative",
+    ),
+}
 
-__all__ = ["ATOL", "RTOL", "check_iso_codes", "compare", "python_command", "r_command"]
+__all__ = ["ATOL", "LOOSER", "RTOL", "check_iso_codes", "compare", "python_command", "r_command"]
 
 
 def check_iso_codes() -> None:
@@ -95,7 +106,8 @@ def compare(estimates: Path, reference: Path, rtol: float = RTOL, atol: float = 
     dict
         ``compared`` (both hold a value), ``agree``, ``differ`` (a list of
         ``key``, ``group``, ``python``, ``r``, ``relative``), ``max_relative``
-        (over the values compared), ``python_missing`` (key, group and the
+        (over the values that agree within ``rtol``), ``looser`` (those that
+        agree only within :data:`LOOSER`'s tolerance), ``python_missing`` (key, group and the
         pipeline's note, for what the pipeline wrote missing), ``r_missing``,
         ``only_python``, ``only_r`` (``key|group`` strings).
     """
@@ -106,6 +118,7 @@ def compare(estimates: Path, reference: Path, rtol: float = RTOL, atol: float = 
         "agree": 0,
         "differ": [],
         "max_relative": 0.0,
+        "looser": [],
         "python_missing": [],
         "r_missing": [],
         "only_python": sorted(f"{k}|{g}" for k, g in python.index.difference(r.index)),
@@ -127,6 +140,9 @@ def compare(estimates: Path, reference: Path, rtol: float = RTOL, atol: float = 
         if abs(a - b) <= max(rtol * scale, atol) or (math.isinf(a) and a == b):
             result["agree"] += 1
             result["max_relative"] = max(result["max_relative"], relative)
+        elif key in LOOSER and abs(a - b) <= max(LOOSER[key][0] * scale, LOOSER[key][1]):
+            result["agree"] += 1
+            result["looser"].append({"key": key, "group": group, "relative": relative})
         else:
             result["differ"].append(
                 {"key": key, "group": group, "python": a, "r": b, "relative": relative}
@@ -148,6 +164,11 @@ def report(result: dict) -> str:
         f"difference {result['max_relative']:.1e}; tolerance {RTOL:g} relative, {ATOL:g} "
         "absolute)"
     ]
+    for row in result["looser"]:
+        lines.append(
+            f"  agrees within its own tolerance: {row['key']} [{row['group']}] (relative "
+            f"{row['relative']:.1e}): {LOOSER[row['key']][2]}"
+        )
     for row in result["differ"]:
         lines.append(
             f"  differs: {row['key']} [{row['group']}]: python {row['python']!r}, "
