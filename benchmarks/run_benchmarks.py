@@ -101,11 +101,12 @@ def _machine() -> dict:
     }
 
 
-def _stamp() -> dict:
-    return {"date": dt.date.today().isoformat(), "commit": _commit()}
+def _stamp(command: str) -> dict:
+    """When, at which code version and by which command a result was measured."""
+    return {"date": dt.date.today().isoformat(), "commit": _commit(), "command": command}
 
 
-def side_by_side(arguments: argparse.Namespace) -> dict:
+def side_by_side(arguments: argparse.Namespace, command: str) -> dict:
     """Measure every scale asked for; the ``side_by_side`` part of the results."""
     check_iso_codes()
     versions = r_versions()
@@ -118,7 +119,7 @@ def side_by_side(arguments: argparse.Namespace) -> dict:
         result = measure_scale(
             scale, data, repeats, change=change, cold_env=arguments.cold_env, seed=arguments.seed
         )
-        scales.append({**result, **_stamp()})
+        scales.append({**result, **_stamp(command)})
         print(
             f"{scale}x: python {result['python']['median_wall_s']} s, "
             f"R {result['r']['median_wall_s']} s, ratio {result['python_over_r']}",
@@ -153,17 +154,26 @@ def measure(arguments: argparse.Namespace, argv: list[str]) -> dict:
     previous = {}
     if arguments.keep and RESULTS.exists():
         previous = json.loads(RESULTS.read_text(encoding="utf-8"))
-    results = {"machine": _machine(), **_stamp(), "command": _invocation(argv)}
+        kept_rows = [
+            previous.get("simulation") or {},
+            *(previous.get("generation") or []),
+            *previous.get("side_by_side", {}).get("scales", []),
+        ]
+        for row in kept_rows:  # each kept result keeps its own date, commit and command
+            for name in ("date", "commit", "command"):
+                row.setdefault(name, previous.get(name))
+    command = _invocation(argv)
+    results = {"machine": _machine(), **_stamp(command)}
     if "simulation" in arguments.parts:
-        results["simulation"] = {**_lines("simulation_rate.py")[0], **_stamp()}
+        results["simulation"] = {**_lines("simulation_rate.py")[0], **_stamp(command)}
     elif "simulation" in previous:
         results["simulation"] = previous["simulation"]
     if "generation" in arguments.parts:
-        results["generation"] = [{**row, **_stamp()} for row in _lines("generate_scale.py")]
+        results["generation"] = [{**row, **_stamp(command)} for row in _lines("generate_scale.py")]
     elif "generation" in previous:
         results["generation"] = previous["generation"]
     if "side_by_side" in arguments.parts:
-        results["side_by_side"] = side_by_side(arguments)
+        results["side_by_side"] = side_by_side(arguments, command)
         kept = previous.get("side_by_side", {}).get("scales", [])
         measured = {row["scale"] for row in results["side_by_side"]["scales"]}
         results["side_by_side"]["scales"] = sorted(
@@ -249,6 +259,17 @@ def _targets(rows: dict[int, dict]) -> list[str]:
     else:
         lines.append("| one parameter changed and re-run: at most 2x R's | — | not measured |")
     return lines
+
+
+def _commands(results: dict) -> list[str]:
+    """Every distinct command that measured a figure of ``results``, in the order first seen."""
+    rows = [
+        *results.get("side_by_side", {}).get("scales", []),
+        results.get("simulation") or {},
+        *(results.get("generation") or []),
+        results,
+    ]
+    return list(dict.fromkeys(row["command"] for row in rows if row.get("command")))
 
 
 def render_side_by_side(results: dict) -> list[str]:
@@ -369,7 +390,7 @@ def render_side_by_side(results: dict) -> list[str]:
         "## How these were measured",
         "",
         "```sh",
-        results.get("command", "python benchmarks/run_benchmarks.py"),
+        *_commands(results),
         f"{commands['python']}      # Python, each run",
         f"{commands['r']}      # R, each run",
     ]
