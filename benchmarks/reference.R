@@ -400,7 +400,7 @@ add <- function(key, group, value) {
 # Where R stops on the data (a group without people, a constant variable), the statistic is
 # not estimable: the fields are written empty, as the pipeline writes them missing.
 estimable <- function(expression, fields) {
-  tryCatch(suppressWarnings(expression), error = function(e) setNames(rep(NA_real_, length(fields)), fields))
+  tryCatch(expression, error = function(e) setNames(rep(NA_real_, length(fields)), fields))
 }
 TYPES <- c("therapy", "coaching", "both")
 
@@ -450,7 +450,7 @@ table1 <- function(rows, group) {
 }
 for (type in TYPES) table1(cohort[utilization == type], type)
 table1(cohort, "total")
-n_analysed <- nrow(cohort)
+n_analysed <- as.numeric(nrow(cohort)) # a double, so that products of counts never overflow
 add("cohort.analyzed", "all", n_analysed)
 describe(cohort$age, "cohort.age", "all", c("mean", "sd", "min", "max"))
 for (level in c("female", "male")) {
@@ -482,8 +482,8 @@ rank_sum <- function(first, second, stem, first_name, second_name, label) {
   add(paste0(stem, ".median"), second_name, if (length(second)) median(second) else NA)
   test <- estimable({
     w <- wilcox.test(first, second, exact = FALSE, correct = TRUE)
-    n1 <- length(first)
-    n2 <- length(second)
+    n1 <- as.numeric(length(first)) # doubles: n1 * n2 overflows R's integers from 100x on
+    n2 <- as.numeric(length(second))
     n <- n1 + n2
     ties <- tabulate(frank(c(first, second), ties.method = "dense"))
     sigma <- sqrt((n1 * n2 / 12) * ((n + 1) - sum(ties^3 - ties) / (n * (n - 1))))
