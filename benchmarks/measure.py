@@ -25,7 +25,21 @@ INTERVAL_S = 0.05
 
 
 class RunFailed(RuntimeError):
-    """A measured command ended with a non-zero exit status."""
+    """A measured command ended with a non-zero exit status.
+
+    Attributes
+    ----------
+    returncode : int
+        The exit status; negative when a signal ended the command (``-9``: SIGKILL,
+        which the kernel's out-of-memory killer sends).
+    last_line : str
+        The last non-empty line the command wrote to standard error.
+    """
+
+    def __init__(self, message: str, returncode: int, last_line: str) -> None:
+        super().__init__(message)
+        self.returncode = returncode
+        self.last_line = last_line
 
 
 def tree_rss(process: psutil.Process) -> int:
@@ -105,6 +119,11 @@ def run_measured(
     child.wait()
     wall = time.perf_counter() - start
     if child.returncode != 0:
-        tail = "\n".join(errors.strip().splitlines()[-5:])
-        raise RunFailed(f"{Path(command[0]).name} exited with status {child.returncode}:\n{tail}")
+        lines = errors.strip().splitlines()
+        tail = "\n".join(lines[-5:])
+        raise RunFailed(
+            f"{Path(command[0]).name} exited with status {child.returncode}:\n{tail}",
+            child.returncode,
+            lines[-1].strip() if lines else "",
+        )
     return {"wall_s": round(wall, 2), "peak_tree_rss_mib": round(peak / 2**20)}

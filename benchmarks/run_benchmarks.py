@@ -121,8 +121,8 @@ def side_by_side(arguments: argparse.Namespace, command: str) -> dict:
         )
         scales.append({**result, **_stamp(command)})
         print(
-            f"{scale}x: python {result['python']['median_wall_s']} s, "
-            f"R {result['r']['median_wall_s']} s, ratio {result['python_over_r']}",
+            f"{scale}x: python {_cell(result, 'python')}, R {_cell(result, 'r')}, "
+            f"ratio {_times(result['python_over_r'])}",
             flush=True,
         )
     placeholder = (Path("$DATA_DIR"), Path("$OUTPUT_DIR"))
@@ -202,62 +202,85 @@ def _row_stamp(row: dict, results: dict) -> str:
     return f" (measured {row.get('date')} at {row.get('commit')})"
 
 
+def _side(row: dict, kind: str, field: str = "median_wall_s") -> float | None:
+    side = row.get(kind)
+    return None if side is None else side[field]
+
+
+def _cell(row: dict, kind: str) -> str:
+    """A side's median wall time, or "failed" (the reason is listed below the table)."""
+    if row.get(kind) is not None:
+        return _seconds(row[kind]["median_wall_s"])
+    return "failed" if kind in row.get("failed", {}) else "—"
+
+
+def _peak(row: dict | None, kind: str) -> str:
+    value = None if row is None else _side(row, kind, "peak_tree_rss_mib")
+    return "—" if value is None else f"{value:,} MiB"
+
+
+def _times(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{ratio}x"
+
+
+def _at_most(value: float | None, limit: float) -> bool:
+    return value is not None and value <= limit
+
+
 def _targets(rows: dict[int, dict]) -> list[str]:
+    """The targets table: each target, what this run measured, met or not."""
     one, hundred, thousand = rows.get(1), rows.get(100), rows.get(1000)
     changed = [row for row in rows.values() if row.get("changed")]
-    lines = [
-        "| target | measured | verdict |",
-        "|---|---|---|",
-    ]
+    table = []  # (target, measured, verdict: True, False or None for not measured)
+    ratio = TARGETS["ratio_1x"]
+    target = f"1x: `make replicate`, site included, at most {ratio}x R's wall time"
     if one:
-        lines.append(
-            f"| 1x: `make replicate`, site included, at most {TARGETS['ratio_1x']}x R's wall "
-            f"time | {one['python_over_r']}x | "
-            f"{_verdict(one['python_over_r'] <= TARGETS['ratio_1x'])} |"
-        )
+        table.append((target, _times(one["python_over_r"]), _at_most(one["python_over_r"], ratio)))
     else:
-        lines.append(f"| 1x: at most {TARGETS['ratio_1x']}x R's wall time | — | not measured |")
+        table.append((target, "—", None))
+    ratio, limit = TARGETS["ratio_100x"], TARGETS["peak_100x_mib"]
+    wall = f"100x: end-to-end wall time at most {ratio}x R's"
+    memory = f"100x: peak memory of the process tree at most 1.5 GB ({limit:,.0f} MiB)"
     if hundred:
-        ratio, peak = hundred["python_over_r"], hundred["python"]["peak_tree_rss_mib"]
-        lines += [
-            f"| 100x: end-to-end wall time at most {TARGETS['ratio_100x']}x R's | {ratio}x | "
-            f"{_verdict(ratio <= TARGETS['ratio_100x'])} |",
-            f"| 100x: peak memory of the process tree at most 1.5 GB "
-            f"({TARGETS['peak_100x_mib']:,.0f} MiB) | {peak:,} MiB | "
-            f"{_verdict(peak <= TARGETS['peak_100x_mib'])} |",
+        peak = _side(hundred, "python", "peak_tree_rss_mib")
+        table += [
+            (wall, _times(hundred["python_over_r"]), _at_most(hundred["python_over_r"], ratio)),
+            (memory, _peak(hundred, "python"), _at_most(peak, limit)),
         ]
     else:
-        lines += [
-            f"| 100x: wall time at most {TARGETS['ratio_100x']}x R's | — | not measured |",
-            "| 100x: peak memory at most 1.5 GB (1,536 MiB) | — | not measured |",
-        ]
-    if thousand:
-        peak = thousand["python"]["peak_tree_rss_mib"]
-        lines.append(
-            f"| 1000x (6.5 million registrants): completes, peak at most 4 GB "
-            f"({TARGETS['peak_1000x_mib']:,.0f} MiB), time reported | completed in "
-            f"{_seconds(thousand['python']['median_wall_s'])}, peak {peak:,} MiB | "
-            f"{_verdict(peak <= TARGETS['peak_1000x_mib'])} |"
-        )
+        table += [(wall, "—", None), (memory, "—", None)]
+    limit = TARGETS["peak_1000x_mib"]
+    target = (
+        f"1000x (6.5 million registrants): completes, peak at most 4 GB ({limit:,.0f} MiB), "
+        "time reported"
+    )
+    if thousand and thousand.get("python") is not None:
+        peak = _side(thousand, "python", "peak_tree_rss_mib")
+        measured = f"completed in {_cell(thousand, 'python')}, peak {peak:,} MiB"
+        table.append((target, measured, _at_most(peak, limit)))
+    elif thousand:
+        table.append((target, "failed: " + thousand.get("failed", {}).get("python", ""), False))
     else:
-        lines.append("| 1000x: completes, peak at most 4 GB (4,096 MiB) | — | not measured |")
+        table.append((target, "—", None))
+    ratio = TARGETS["changed_ratio"]
+    target = (
+        f"one parameter changed, re-run with a warm cache: at most {ratio}x R's wall time "
+        "(R with the same change)"
+    )
     if changed:
-        measured = ", ".join(
-            f"{row['scale']}x {row['changed']['python_over_r']}x" for row in changed
-        )
-        missed = [
-            f"{row['scale']}x"
-            for row in changed
-            if row["changed"]["python_over_r"] > TARGETS["changed_ratio"]
-        ]
-        verdict = _verdict(not missed) + (f" at {', '.join(missed)}" if missed else "")
-        lines.append(
-            f"| one parameter changed, re-run with a warm cache: at most "
-            f"{TARGETS['changed_ratio']}x R's wall time (R with the same change) | {measured} | "
-            f"{verdict} |"
-        )
+        ratios = {row["scale"]: row["changed"]["python_over_r"] for row in changed}
+        measured = ", ".join(f"{scale}x: {_times(value)}" for scale, value in ratios.items())
+        missed = [f"{scale}x" for scale, value in ratios.items() if not _at_most(value, ratio)]
+        table.append((target, measured, missed or True))
     else:
-        lines.append("| one parameter changed and re-run: at most 2x R's | — | not measured |")
+        table.append((target, "—", None))
+    lines = ["| target | measured | verdict |", "|---|---|---|"]
+    for target, measured, verdict in table:
+        if isinstance(verdict, list):
+            text = f"{_verdict(False)} at {', '.join(verdict)}"
+        else:
+            text = _verdict(verdict)
+        lines.append(f"| {target} | {measured} | {text} |")
     return lines
 
 
@@ -311,11 +334,17 @@ def render_side_by_side(results: dict) -> list[str]:
             continue
         lines.append(
             f"| {scale}x{_row_stamp(row, results)} | {row['registrants']:,} | "
-            f"{row['raw_mib']:,} MiB | {row['repeats']} | "
-            f"{_seconds(row['python']['median_wall_s'])} | {_seconds(row['r']['median_wall_s'])} | "
-            f"{row['python_over_r']}x | {row['python']['peak_tree_rss_mib']:,} MiB | "
-            f"{row['r']['peak_tree_rss_mib']:,} MiB |"
+            f"{row['raw_mib']:,} MiB | {row['repeats']} | {_cell(row, 'python')} | "
+            f"{_cell(row, 'r')} | {_times(row['python_over_r'])} | {_peak(row, 'python')} | "
+            f"{_peak(row, 'r')} |"
         )
+    failures = [
+        f"- {scale}x, {'Python' if kind == 'python' else 'R'}: {why}"
+        for scale, row in sorted(rows.items())
+        for kind, why in row.get("failed", {}).items()
+    ]
+    if failures:
+        lines += ["", "Failed runs (that side was not run again at that scale):", "", *failures]
     changed = [row for row in rows.values() if row.get("changed")]
     if changed:
         first = changed[0]["changed"]
@@ -332,11 +361,10 @@ def render_side_by_side(results: dict) -> list[str]:
             "|---|---|---|---|---|---|",
         ]
         for row in sorted(changed, key=lambda r: r["scale"]):
-            c = row["changed"]
+            c = {**row["changed"], "failed": row.get("failed", {})}
             lines.append(
-                f"| {row['scale']}x | {_seconds(c['python']['median_wall_s'])} | "
-                f"{_seconds(c['r']['median_wall_s'])} | {c['python_over_r']}x | "
-                f"{c['python']['peak_tree_rss_mib']:,} MiB | {c['r']['peak_tree_rss_mib']:,} MiB |"
+                f"| {row['scale']}x | {_cell(c, 'python')} | {_cell(c, 'r')} | "
+                f"{_times(c['python_over_r'])} | {_peak(c, 'python')} | {_peak(c, 'r')} |"
             )
     lines += [
         "",
@@ -357,6 +385,9 @@ def render_side_by_side(results: dict) -> list[str]:
     problems = []
     for scale in sorted(rows):
         for variant, agreement in rows[scale]["agreement"].items():
+            if agreement is None:
+                lines.append(f"| {scale}x | {variant} | — | — | not compared: a run failed | | |")
+                continue
             looser = agreement.get("looser", [])
             worst = max((row["absolute"] for row in looser), default=None)
             lines.append(
@@ -483,7 +514,7 @@ def _from_env(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Measure, write results.json and BENCHMARKS.md; 1 when R and Python disagreed."""
+    """Measure, write results.json and BENCHMARKS.md; 1 if a run failed or R and Python disagree."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--from-env" in argv:
         argv = _from_env(argv)
@@ -543,15 +574,15 @@ def main(argv: list[str] | None = None) -> int:
     text = render(results)
     (ROOT / "BENCHMARKS.md").write_text(text, encoding="utf-8")
     print(text)
-    disagreements = [
-        f"{row['scale']}x {variant}"
-        for row in results.get("side_by_side", {}).get("scales", [])
-        for variant, agreement in row["agreement"].items()
-        if agreement["n_differ"] or agreement["r_missing"] or agreement["only_python"]
-        or agreement["only_r"]
-    ]  # fmt: skip
-    if disagreements:
-        print(f"R and Python disagree at {', '.join(disagreements)}: see BENCHMARKS.md")
+    problems = []
+    for row in results.get("side_by_side", {}).get("scales", []):
+        problems += [f"{row['scale']}x: {kind} failed" for kind in row.get("failed", {})]
+        for variant, agreement in row["agreement"].items():
+            fields = ("n_differ", "r_missing", "only_python", "only_r")
+            if agreement is not None and any(agreement[field] for field in fields):
+                problems.append(f"{row['scale']}x {variant}: R and Python disagree")
+    if problems:
+        print(f"{'; '.join(problems)}: see BENCHMARKS.md")
         return 1
     return 0
 

@@ -28,7 +28,9 @@ Run through ``make bench`` (``benchmarks/run_benchmarks.py``).
 
 from __future__ import annotations
 
+import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -37,7 +39,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from compare_reference import REFERENCE, compare, python_command, r_command
-from measure import run_measured
+from measure import RunFailed, run_measured
 from scale_data import PAPER_REGISTRANTS, describe
 
 __all__ = ["DEFAULT_CHANGE", "measure_scale", "r_versions", "shown", "warm_files"]
@@ -85,7 +87,30 @@ def warm_files(data_dir: Path) -> None:
                     pass
 
 
-def _summary(runs: list[dict]) -> dict:
+def _why(error: RunFailed, places: dict[Path, str]) -> str:
+    """Why a run failed, in one line fit for BENCHMARKS.md.
+
+    The exit status or the signal, then the command's last line of standard
+    error, with this machine's paths replaced by placeholders and every quoted
+    value (an error about the data quotes values of rows) replaced by ``'…'``,
+    at most 200 characters.
+    """
+    if error.returncode < 0:
+        name = signal.Signals(-error.returncode).name
+        status = f"killed by {name}" + (" (out of memory?)" if name == "SIGKILL" else "")
+    else:
+        status = f"exit status {error.returncode}"
+    line = error.last_line
+    for place, placeholder in places.items():
+        line = line.replace(str(place), placeholder)
+    line = re.sub(r"'[^']*'", "'…'", line.replace(str(Path.home()), "~")).replace("|", "/")
+    line = line if len(line) <= 200 else line[:199] + "…"
+    return f"{status}: {line}" if line else status
+
+
+def _summary(runs: list[dict]) -> dict | None:
+    if not runs:
+        return None
     walls = [run["wall_s"] for run in runs]
     peaks = [run["peak_tree_rss_mib"] for run in runs]
     return {
@@ -96,11 +121,17 @@ def _summary(runs: list[dict]) -> dict:
     }
 
 
-def _ratio(python: dict, r: dict) -> float:
+def _ratio(python: dict | None, r: dict | None) -> float | None:
+    if python is None or r is None:
+        return None
     return round(python["median_wall_s"] / r["median_wall_s"], 2)
 
 
-def _agreement(estimates: Path, reference: Path) -> dict:
+def _agreement(work: Path, variant: str) -> dict | None:
+    """The first repetition's outputs of ``variant`` compared, or None when one is missing."""
+    estimates, reference = work / f"python-0-{variant}.csv", work / f"r-0-{variant}.csv"
+    if not (estimates.exists() and reference.exists()):
+        return None
     result = compare(estimates, reference)
     return {
         "compared": result["compared"],
@@ -156,10 +187,13 @@ def measure_scale(
     dict
         ``scale``, ``registrants``, ``raw_mib``, ``data`` (how it was made),
         ``repeats``, ``python`` and ``r`` (``median_wall_s``, ``wall_s``,
-        ``peak_tree_rss_mib``, ``peaks_mib``), ``python_over_r``, ``changed``
-        (the same for the changed-parameter runs, or None), ``agreement``
-        (``default`` and ``changed``: :func:`compare_reference.compare` in
-        short) and ``runs`` (every run in the order it ran).
+        ``peak_tree_rss_mib``, ``peaks_mib``; None when no run of that side
+        succeeded), ``python_over_r``, ``failed`` (side -> why its run failed,
+        in one line (:func:`_why`): after a failure that side is not run again
+        at this scale, the other side goes on), ``changed`` (the same for
+        the changed-parameter runs, or None), ``agreement`` (``default`` and
+        ``changed``: :func:`compare_reference.compare` in short, None without
+        both outputs) and ``runs`` (every successful run in the order it ran).
     """
     if repeats < 1:
         raise ValueError(f"repeats must be at least 1, got {repeats}")
@@ -167,6 +201,7 @@ def measure_scale(
         work = Path(scratch)
         warm_files(data_dir)
         runs: list[dict] = []
+        failed: dict[str, str] = {}  # kind -> why its first failed run failed
         changed = {change[0]: change[1]} if change else {}
         for repeat in range(repeats):
             output = work / f"python-{repeat}"
@@ -179,6 +214,8 @@ def measure_scale(
             if repeat % 2:  # alternate who goes first
                 steps = [steps[i ^ 1] for i in range(len(steps))]
             for kind, variant in steps:
+                if kind in failed:  # one failure is enough to report; the other side goes on
+                    continue
                 parameters = changed if variant == "changed" else {}
                 if kind == "python":
                     command = python_command(data_dir, output, parameters)
@@ -187,14 +224,19 @@ def measure_scale(
                     command = r_command(data_dir, work / f"r-{repeat}-{variant}.csv", parameters)
                     env = {}
                 say(f"  {scale}x run {repeat + 1}/{repeats}: {kind} ({variant}) …")
-                measured = run_measured(command, env=env)
+                try:
+                    measured = run_measured(command, env=env)
+                except RunFailed as error:
+                    failed[kind] = _why(error, {data_dir: "$DATA_DIR", work: "$WORK"})
+                    say(f"    failed: {failed[kind]}")
+                    continue
                 say(f"    {measured['wall_s']} s, peak {measured['peak_tree_rss_mib']:,} MiB")
                 runs.append({"repeat": repeat, "kind": kind, "variant": variant, **measured})
                 if kind == "python":
                     shutil.copy(output / "estimates.csv", work / f"python-{repeat}-{variant}.csv")
         size = sum(p.stat().st_size for p in data_dir.iterdir() if p.is_file())
 
-        def side(kind: str, variant: str) -> dict:
+        def side(kind: str, variant: str) -> dict | None:
             return _summary([r for r in runs if r["kind"] == kind and r["variant"] == variant])
 
         python, r = side("python", "default"), side("r", "default")
@@ -207,10 +249,9 @@ def measure_scale(
             "python": python,
             "r": r,
             "python_over_r": _ratio(python, r),
+            "failed": failed,
             "changed": None,
-            "agreement": {
-                "default": _agreement(work / "python-0-default.csv", work / "r-0-default.csv")
-            },
+            "agreement": {"default": _agreement(work, "default")},
             "runs": runs,
         }
         if change:
@@ -222,7 +263,5 @@ def measure_scale(
                 "r": r_changed,
                 "python_over_r": _ratio(python_changed, r_changed),
             }
-            result["agreement"]["changed"] = _agreement(
-                work / "python-0-changed.csv", work / "r-0-changed.csv"
-            )
+            result["agreement"]["changed"] = _agreement(work, "changed")
     return result
