@@ -98,6 +98,8 @@ def _machine() -> dict:
         "cores": os.cpu_count(),
         "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
         "python": platform.python_version(),
+        # other jobs on the machine slow both sides: the 1-minute load before anything ran
+        "load_average_at_start": round(os.getloadavg()[0], 2),
     }
 
 
@@ -106,10 +108,8 @@ def _stamp(command: str) -> dict:
     return {"date": dt.date.today().isoformat(), "commit": _commit(), "command": command}
 
 
-def side_by_side(arguments: argparse.Namespace, command: str) -> dict:
+def side_by_side(arguments: argparse.Namespace, command: str, versions: dict) -> dict:
     """Measure every scale asked for; the ``side_by_side`` part of the results."""
-    check_iso_codes()
-    versions = r_versions()
     change = None if arguments.no_change else DEFAULT_CHANGE
     scales = []
     for scale in arguments.scales:
@@ -164,6 +164,9 @@ def measure(arguments: argparse.Namespace, argv: list[str]) -> dict:
                 row.setdefault(name, previous.get(name))
     command = _invocation(argv)
     results = {"machine": _machine(), **_stamp(command)}
+    if "side_by_side" in arguments.parts:  # before anything runs: R is there, codes current
+        check_iso_codes()
+        versions = r_versions()
     if "simulation" in arguments.parts:
         results["simulation"] = {**_lines("simulation_rate.py")[0], **_stamp(command)}
     elif "simulation" in previous:
@@ -173,7 +176,7 @@ def measure(arguments: argparse.Namespace, argv: list[str]) -> dict:
     elif "generation" in previous:
         results["generation"] = previous["generation"]
     if "side_by_side" in arguments.parts:
-        results["side_by_side"] = side_by_side(arguments, command)
+        results["side_by_side"] = side_by_side(arguments, command, versions)
         kept = previous.get("side_by_side", {}).get("scales", [])
         measured = {row["scale"] for row in results["side_by_side"]["scales"]}
         results["side_by_side"]["scales"] = sorted(
@@ -445,7 +448,12 @@ def render(results: dict) -> str:
         "Written by `make bench` (`benchmarks/run_benchmarks.py`) from the JSON in",
         "`benchmarks/results.json`; do not edit by hand. Measured on "
         f"{results.get('date')} at commit {results.get('commit')}: {machine['cpu']}, "
-        f"{machine['cores']} cores, {machine['memory_gib']} GiB, Python {machine['python']}.",
+        f"{machine['cores']} cores, {machine['memory_gib']} GiB, Python {machine['python']}"
+        + (
+            f"; load average {machine['load_average_at_start']} when the run started."
+            if "load_average_at_start" in machine
+            else "."
+        ),
         "",
         *render_side_by_side(results),
     ]
