@@ -70,8 +70,11 @@ requirements: $(STAMP) ## Regenerate requirements.txt from environment.yml (the 
 data: $(STAMP) ## Regenerate the bundled SYNTHETIC data (SEED, REGISTRANTS, MODE, DATA_OUT to change)
 	$(PY) -m helpers.synthetic "$$RUN_DATA_OUT" --seed $(SEED) --mode $(MODE) $(if $(REGISTRANTS),--registrants $(REGISTRANTS))
 
-bench: $(STAMP) ## Time make replicate at 1x/10x/100x, peak memory, simulation rate; writes BENCHMARKS.md
-	$(PY) benchmarks/run_benchmarks.py
+bench: export RUN_BENCH_SCALES := $(value SCALES)
+bench: export RUN_BENCH_REPEATS := $(value REPEATS)
+bench: export RUN_BENCH_PARTS := $(value PARTS)
+bench: $(STAMP) ## make replicate beside R at 1x-1000x (SCALES="1 10", REPEATS=3, PARTS=side_by_side); writes BENCHMARKS.md
+	$(PY) benchmarks/run_benchmarks.py --from-env
 
 lint: $(STAMP) ## Lint and check formatting with ruff (fails on any finding)
 	$(PY) -m ruff check .
