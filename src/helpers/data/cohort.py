@@ -367,8 +367,9 @@ def derive_cohort(
     completed = completed.set_index("participant_id")
 
     # 8. alliance: every item response of the rated in-window sessions, pooled
-    scores = alliance_scores(in_window_ratings, by="participant_id")
-    completed = completed.join(scores)
+    scores = alliance_scores(in_window_ratings, by="participant_id").reindex(completed.index)
+    for column in scores.columns:  # added column by column: the others are not copied
+        completed[column] = scores[column]
     completed["n_rated_sessions"] = completed["n_rated_sessions"].fillna(0).astype("int64")
 
     # 6., 9., 10. utilization type, country group, screen, change, recovery, improvement
@@ -447,7 +448,10 @@ def _finish(frame: pd.DataFrame, who5_cutoff: float, improvement_points: float) 
         "who5_change",
     ):
         frame[column] = frame[column].astype("int64")
-    return frame.loc[:, list(COHORT_COLUMNS)].sort_values("participant_id").reset_index(drop=True)
+    frame = frame.loc[:, list(COHORT_COLUMNS)]
+    if not frame["participant_id"].is_monotonic_increasing:  # the query sorts them already
+        frame = frame.sort_values("participant_id")
+    return frame.reset_index(drop=True)
 
 
 def _flow_table(counts: dict[str, int], parameters: dict[str, Any]) -> pd.DataFrame:
