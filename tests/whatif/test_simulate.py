@@ -58,15 +58,12 @@ def test_a_seed_gives_the_same_replicates():
     assert not one.equals(simulate.simulate_aim3(population, 675, 2.04, 300, seed=12))
 
 
-def test_power_summary_and_sample_size():
+def test_power_summary():
     summary = simulate.power_summary(
         pd.Series([3.0, -1.0, 0.5, 2.0]), pd.Series([0.01, 0.02, 0.5, 0.04]), effect=1.0
     )
     # three significant: 3, -1 and 2; one has the wrong sign; mean |b| = 2
     assert summary == {"power": 0.75, "type_s": pytest.approx(1 / 3), "type_m": 2.0}
-    curve = pd.DataFrame({"n": [100, 200, 400], "power": [0.3, 0.7, 0.9]})
-    assert simulate.sample_size_for_power(curve) == pytest.approx(300)  # 200 + .1 / .2 x 200
-    assert np.isnan(simulate.sample_size_for_power(curve, target=0.95))
 
 
 def test_sweeps_give_the_same_result_wherever_they_run(population):

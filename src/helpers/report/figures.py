@@ -105,8 +105,9 @@ CAPTIONS: dict[str, str] = {
         "crosses the curve of the paper's effect."
     ),
     "whatif_aim3_type_m_by_sample_size": (
-        "How much a significant estimate of the alliance coefficient overstates the true "
-        "effect, on average, against sample size, one line per true effect (darker: larger). "
+        "How much a significant estimate of the alliance coefficient overstates what the "
+        "model estimates in the population (the estimand), on average, against sample size, "
+        "one line per true effect (darker: larger). "
         "The dashed line at 1 is no exaggeration: the higher a curve at a sample size, the less "
         "a significant result there can be taken at face value."
     ),
@@ -572,7 +573,7 @@ def type_m_curves(table: pd.DataFrame, title: str):
         )
     axis.axhline(1, color="grey", linestyle="--", linewidth=1)
     axis.set(
-        xlabel="sample size (n)", ylabel="mean |estimate| / truth, if significant", title=title
+        xlabel="sample size (n)", ylabel="mean |estimate| / estimand, if significant", title=title
     )
     axis.legend(title="true effect", fontsize=8, title_fontsize=8)
     figure.tight_layout()

@@ -37,7 +37,7 @@ Gelman, A., & Carlin, J. (2014). Beyond power calculations: Assessing type S
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +58,6 @@ __all__ = [
     "population",
     "power_summary",
     "power_table",
-    "sample_size_for_power",
     "simulate_aim1",
     "simulate_aim3",
     "sweep",
@@ -250,6 +249,10 @@ def simulate_aim1(
 def power_summary(estimates: pd.Series, p: pd.Series, effect: float, alpha: float = 0.05) -> dict:
     """Power, and the type S and type M errors of the significant estimates.
 
+    ``effect`` is the truth the estimates are judged against: for aim 3, what
+    the fitted model estimates in the population
+    (:func:`helpers.whatif.estimand.estimand`), not the generator's parameter.
+
     Returns
     -------
     dict
@@ -268,7 +271,11 @@ def power_summary(estimates: pd.Series, p: pd.Series, effect: float, alpha: floa
 
 
 def power_table(
-    runs: pd.DataFrame, p: str = "p", estimate: str | None = "b", alpha: float = 0.05
+    runs: pd.DataFrame,
+    p: str = "p",
+    estimate: str | None = "b",
+    alpha: float = 0.05,
+    truth: Mapping[float, float] | None = None,
 ) -> pd.DataFrame:
     """Power (and type S and M errors when ``estimate`` is given) per ``n`` and ``effect``.
 
@@ -277,22 +284,29 @@ def power_table(
     runs : pandas.DataFrame
         Replicates with ``n``, ``effect`` and the columns named by ``p`` and
         ``estimate`` (:func:`sweep`'s output).
+    truth : mapping, optional
+        For each effect (the generator's parameter), what the fitted model
+        estimates in the population (:func:`helpers.whatif.estimand.estimand`):
+        the type S and M errors are judged against it. Default: the effect.
 
     Returns
     -------
     pandas.DataFrame
         ``effect``, ``n``, ``replicates``, ``power``, its Monte Carlo
-        standard error :math:`\\sqrt{p(1-p)/R}`, and ``type_s``, ``type_m``.
+        standard error :math:`\\sqrt{p(1-p)/R}`, and ``type_s``, ``type_m``
+        (with ``truth``, also ``estimand``).
     """
     rows = []
     for (effect, n), group in runs.groupby(["effect", "n"], sort=True):
         values = group[estimate] if estimate else pd.Series(np.ones(len(group)))
-        summary = power_summary(values, group[p], effect, alpha)
+        reference = truth[effect] if truth is not None else effect
+        summary = power_summary(values, group[p], reference, alpha)
         if estimate is None:
             summary = {"power": summary["power"]}
         rows.append(
             {
                 "effect": effect,
+                **({"estimand": reference} if truth is not None else {}),
                 "n": int(n),
                 "replicates": len(group),
                 **summary,
@@ -300,31 +314,6 @@ def power_table(
             }
         )
     return pd.DataFrame(rows)
-
-
-def sample_size_for_power(curve: pd.DataFrame, target: float = 0.8) -> float:
-    """The smallest n at which a power curve reaches ``target``, by linear interpolation.
-
-    Parameters
-    ----------
-    curve : pandas.DataFrame
-        ``n`` and ``power`` of one true effect.
-
-    Returns
-    -------
-    float
-        NaN when the curve never reaches the target.
-    """
-    ordered = curve.sort_values("n")
-    n, power = ordered["n"].to_numpy(float), ordered["power"].to_numpy(float)
-    above = np.flatnonzero(power >= target)
-    if not len(above):
-        return float("nan")
-    first = above[0]
-    if first == 0:
-        return float(n[0])
-    n0, n1, p0, p1 = n[first - 1], n[first], power[first - 1], power[first]
-    return float(n0 + (target - p0) * (n1 - n0) / (p1 - p0))
 
 
 def _seed_of(seed: int, point: dict[str, Any]) -> int:
