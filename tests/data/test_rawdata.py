@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 import pandas.testing as pdt
+import pyarrow
 import pytest
 
+from helpers.data import files, rawdata, store
 from helpers.data.contract import TABLES, WHO5_ITEMS, contract_rules
 from helpers.data.rawdata import RawDataError, load_raw
 
@@ -386,6 +388,32 @@ def test_quoted_commas_and_line_breaks_are_fields_not_separators(raw_copy):
     text[3] += '"a note\nover two lines"'
     (directory / "participants.csv").write_text("\n".join(text) + "\n")
     assert len(load_raw(directory).participants) == 18
+
+
+def test_a_blank_line_in_the_data_is_a_row_of_missing_values(raw_copy):
+    # Arrow refuses the blank line, so pandas reads this file: the rows keep their numbers
+    directory = raw_copy()
+    _edit_lines(directory / "sessions.csv", lambda lines: lines.insert(4, ""))
+    error = _refusal(directory)
+    assert (error.column, error.rule, error.rows) == (
+        "session_id",
+        "required (no missing values)",
+        [4],
+    )
+
+
+def test_the_fast_and_the_careful_csv_reader_give_the_same_tables(small_dir, monkeypatch):
+    fast = load_raw(small_dir)
+
+    def refuse(*args, **kwargs):  # as Arrow refuses a file with a blank line
+        raise pyarrow.ArrowInvalid("refused for the test")
+
+    monkeypatch.setattr(rawdata._LOADED, "get", lambda key: None)
+    monkeypatch.setattr(store, "find", lambda key, tables: None)
+    monkeypatch.setattr(files, "_arrow_batches", refuse)
+    careful = load_raw(small_dir)  # every table read by pandas
+    for table in TABLES:
+        pdt.assert_frame_equal(careful.table(table), fast.table(table))
 
 
 def test_duplicated_column_is_refused(raw_copy):
