@@ -78,10 +78,11 @@ class Cohort:
     ----------
     participants : pandas.DataFrame
         One row per analysed person (:data:`COHORT_COLUMNS`), sorted by id.
-    completed : pandas.DataFrame
-        One row per person who received care and completed both assessments,
-        rated or not (same columns; alliance columns NaN and
-        ``n_rated_sessions`` 0 for people who never rated a session).
+    unrated : pandas.DataFrame
+        One row per person who received care and completed both assessments
+        but never rated an in-window session (same columns; alliance columns
+        NaN and ``n_rated_sessions`` 0), sorted by id. :attr:`completed` is
+        both groups together.
     ratings : pandas.DataFrame
         The in-window, rated sessions of the analysed people, one row each
         (``participant_id``, ``session_id``, ``provider_type``,
@@ -96,10 +97,20 @@ class Cohort:
     """
 
     participants: pd.DataFrame
-    completed: pd.DataFrame
+    unrated: pd.DataFrame
     ratings: pd.DataFrame
     flow: pd.DataFrame
     parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def completed(self) -> pd.DataFrame:
+        """One row per person who received care and completed both assessments, rated or not.
+
+        The analysed people and the unrated together, sorted by id (built when
+        asked for: a cohort of millions is not held twice).
+        """
+        both = pd.concat([self.participants, self.unrated], ignore_index=True)
+        return both.sort_values("participant_id", kind="stable").reset_index(drop=True)
 
 
 def _as_date(value: str | dt.date, name: str) -> pd.Timestamp:
@@ -169,6 +180,10 @@ CREATE TEMP VIEW rated_sessions AS
         USING (session_id)
     WHERE r.wai_bond IS NOT NULL OR r.wai_goals IS NOT NULL;
 
+-- The analysed: people with at least one such rating.
+CREATE TEMP TABLE rated_people AS
+    SELECT DISTINCT participant_id FROM rated_sessions;
+
 CREATE TEMP TABLE flow_counts AS
               SELECT 'registered' AS step, count(*) AS n FROM participants
     UNION ALL SELECT 'adult', count(*) FROM adults
@@ -178,7 +193,8 @@ CREATE TEMP TABLE flow_counts AS
 """
 
 #: One row per person who completed both assessments: care, person, and both assessments
-#: (the items, 0 to 5, in one byte each: only their totals are kept).
+#: (the items, 0 to 5, in one byte each: only their totals are kept). {join} is SEMI for
+#: the analysed people (at least one rating), ANTI for those who never rated a session.
 _COMPLETED = f"""
 SELECT care.participant_id, care.n_sessions, care.n_therapist_sessions,
        care.first_session, care.last_session, a.age, a.sex, a.country,
@@ -186,6 +202,7 @@ SELECT care.participant_id, care.n_sessions, care.n_therapist_sessions,
        {", ".join(f"CAST(b.{item} AS TINYINT) AS baseline_{item}" for item in WHO5_ITEMS)},
        {", ".join(f"CAST(f.{item} AS TINYINT) AS followup_{item}" for item in WHO5_ITEMS)}
 FROM followup
+{{join}} JOIN rated_people USING (participant_id)
 JOIN baseline USING (participant_id)
 JOIN care USING (participant_id)
 JOIN adults a USING (participant_id)
@@ -351,37 +368,22 @@ def derive_cohort(
             connection.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
         connection.execute(_DERIVATION.format(**_sql_parameters(parameters)))
         counts = dict(connection.execute("SELECT step, n FROM flow_counts").fetchall())
-        completed = connection.sql(_COMPLETED).to_arrow_table()
-        in_window_ratings = connection.sql(_RATINGS).to_arrow_table()
-    # the database's memory is free again before pandas takes the rows
-    completed = _frame(completed, _COMPLETED_TYPES)
-    in_window_ratings = _frame(in_window_ratings, _RATING_TYPES)
-
-    completed["n_coach_sessions"] = completed["n_sessions"] - completed["n_therapist_sessions"]
-    # 2. WHO-5 total = 4 x item sum, of the baseline and the follow-up assessment
-    for when in ("baseline", "followup"):
-        columns = [f"{when}_{item}" for item in WHO5_ITEMS]
-        items = completed[columns].set_axis(list(WHO5_ITEMS), axis=1)
-        completed = completed.drop(columns=columns)
-        completed[f"who5_{when}"] = who5_total(items)
-    completed = completed.set_index("participant_id")
-
+        rated = connection.sql(_COMPLETED.format(join="SEMI")).to_arrow_table()
+        unrated = connection.sql(_COMPLETED.format(join="ANTI")).to_arrow_table()
+        ratings = connection.sql(_RATINGS).to_arrow_table()
+    # the database's memory is free again before pandas takes the rows; the analysed
+    # and the unrated people are scored apart, so no frame ever holds both
+    ratings = _frame(ratings, _RATING_TYPES)
     # 8. alliance: every item response of the rated in-window sessions, pooled
-    scores = alliance_scores(in_window_ratings, by="participant_id").reindex(completed.index)
-    for column in scores.columns:  # added column by column: the others are not copied
-        completed[column] = scores[column]
-    completed["n_rated_sessions"] = completed["n_rated_sessions"].fillna(0).astype("int64")
-
-    # 6., 9., 10. utilization type, country group, screen, change, recovery, improvement
-    completed = _finish(completed.reset_index(), who5_cutoff, improvement_points)
-    participants = completed[completed["n_rated_sessions"] > 0].reset_index(drop=True)
+    scores = alliance_scores(ratings, by="participant_id")
+    participants = _scored(_frame(rated, _COMPLETED_TYPES), scores, who5_cutoff, improvement_points)
+    unrated = _scored(_frame(unrated, _COMPLETED_TYPES), scores, who5_cutoff, improvement_points)
     counts["rated"] = len(participants)
 
     # every person with a rated session is analysed: the ratings are theirs, in order
-    ratings = in_window_ratings
     cohort = Cohort(
         participants=participants,
-        completed=completed,
+        unrated=unrated,
         ratings=ratings,
         flow=_flow_table(counts, parameters),
         parameters=parameters,
@@ -405,11 +407,32 @@ def _copied(cohort: Cohort) -> Cohort:
     """
     return Cohort(
         participants=cohort.participants.copy(deep=False),
-        completed=cohort.completed.copy(deep=False),
+        unrated=cohort.unrated.copy(deep=False),
         ratings=cohort.ratings.copy(deep=False),
         flow=cohort.flow.copy(deep=False),
         parameters=dict(cohort.parameters),
     )
+
+
+def _scored(
+    people: pd.DataFrame, scores: pd.DataFrame, who5_cutoff: float, improvement_points: float
+) -> pd.DataFrame:
+    """Score people who completed both assessments: WHO-5 totals, alliance, derived variables."""
+    people["n_coach_sessions"] = people["n_sessions"] - people["n_therapist_sessions"]
+    # 2. WHO-5 total = 4 x item sum, of the baseline and the follow-up assessment
+    for when in ("baseline", "followup"):
+        columns = [f"{when}_{item}" for item in WHO5_ITEMS]
+        items = people[columns].set_axis(list(WHO5_ITEMS), axis=1)
+        people = people.drop(columns=columns)
+        people[f"who5_{when}"] = who5_total(items)
+    people = people.set_index("participant_id")
+    # 8. each person's alliance scores (none for people who never rated a session)
+    theirs = scores.reindex(people.index)
+    for column in theirs.columns:  # added column by column: the others are not copied
+        people[column] = theirs[column]
+    people["n_rated_sessions"] = people["n_rated_sessions"].fillna(0).astype("int64")
+    # 6., 9., 10. utilization type, country group, screen, change, recovery, improvement
+    return _finish(people.reset_index(), who5_cutoff, improvement_points)
 
 
 def _finish(frame: pd.DataFrame, who5_cutoff: float, improvement_points: float) -> pd.DataFrame:
