@@ -35,6 +35,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.pipeline.parameters import add_parameter_option
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 REFERENCE = HERE / "reference.R"
@@ -194,15 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data" / "synthetic")
     parser.add_argument("--estimates", type=Path, help="a pipeline estimates.csv (else run it)")
     parser.add_argument("--reference", type=Path, help="reference.R's CSV (else run it)")
-    parser.add_argument(
-        "-p",
-        "--parameter",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "VALUE"),
-        help="a cohort parameter for both sides",
-    )
+    add_parameter_option(parser, "a cohort parameter for both sides")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     arguments = parser.parse_args(argv)
     check_iso_codes()

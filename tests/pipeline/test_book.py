@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import psutil
 import pytest
+from fresh_process import python_output
 
 from helpers.pipeline.book import BookBuilder, build_book, departures, for_reader
 
@@ -157,7 +156,5 @@ def test_the_builder_does_not_build_the_iri_grammar_but_validates_notebooks():
         "    print('invalid refused')\n"
         "print(sys.modules['rfc3987_syntax'], 'sphinx.application' in sys.modules)\n"
     )
-    shown = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+    shown = python_output(code)
     assert shown == "invalid refused\nNone True\n"

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import papermill as pm
 import pytest
+from fresh_process import python_output
 
 from helpers.paths import NOTEBOOK_DIR
 from helpers.pipeline.engine import ENGINE, WarmKernelEngine, warm_kernel
@@ -110,9 +109,7 @@ def test_the_notebooks_never_import_the_runner_into_the_kernel():
         "heavy = ('papermill', 'nbformat', 'nbconvert', 'jupyter_client', 'sphinx')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+    loaded = python_output(code)
     assert loaded.strip() == "[]"
 
 
@@ -176,7 +173,5 @@ def test_the_notebooks_imports_leave_out_statsmodels_whole_api():
         "print([m for m in ('statsmodels.api', 'statsmodels.graphics.api', 'statsmodels.tsa.api')"
         " if m in sys.modules], 'statsmodels.regression.linear_model' in sys.modules)\n"
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+    loaded = python_output(code)
     assert loaded == "[] True\n"

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import psutil
 import pytest
+from fresh_process import python_output
 
 from helpers.paths import NOTEBOOK_DIR, ROOT, SYNTHETIC_DATA
 from helpers.pipeline.outputs import locked, scrub_notebook, sibling
@@ -82,12 +83,6 @@ def test_whatif_refuses_a_parameter_it_does_not_take(capsys, tmp_path):
 _HEAVY = ("papermill", "nbformat", "nbclient", "jsonschema", "pandas", "numpy", "pandera")
 
 
-def _python(code: str, cwd: Path) -> str:
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=True
-    ).stdout
-
-
 def test_the_command_starts_the_kernel_before_it_loads_papermill(tmp_path):
     code = (
         "import sys\n"
@@ -99,7 +94,7 @@ def test_the_command_starts_the_kernel_before_it_loads_papermill(tmp_path):
         "run._kernel = kernel\n"
         "print(run.main(['--data-dir', '.', '--output-dir', 'out']))\n"
     )
-    assert _python(code, tmp_path) == "[] True\n2\n"
+    assert python_output(code, tmp_path) == "[] True\n2\n"
 
 
 def test_a_run_from_the_command_line_never_builds_the_iri_grammar_nor_loads_pandas(tmp_path):
@@ -110,7 +105,7 @@ def test_a_run_from_the_command_line_never_builds_the_iri_grammar_nor_loads_pand
         "print(code, sys.modules.get('rfc3987_syntax', 'absent'), 'nbformat' in sys.modules,\n"
         "      'pandas' in sys.modules)\n"
     )
-    assert _python(code, tmp_path).splitlines()[-1] == "0 None True False"
+    assert python_output(code, tmp_path).splitlines()[-1] == "0 None True False"
     assert (tmp_path / "out" / "site" / "index.html").exists()
 
 

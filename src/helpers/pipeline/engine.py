@@ -108,12 +108,8 @@ def warm_kernel(
 
     Parameters
     ----------
-    kernel_name : str
-        The Jupyter kernel (``sagui-henson-2022``).
-    cwd : path
-        The kernel's working directory (the notebooks' folder, as papermill's ``cwd``).
-    extra_arguments : list of str, optional
-        Command-line arguments for the kernel (e.g. its log level).
+    kernel_name, cwd, extra_arguments
+        As for :func:`helpers.pipeline.kernel.start_kernel`.
     started : StartedKernel, optional
         A kernel already started with these arguments
         (:func:`helpers.pipeline.kernel.start_kernel`), used instead of starting one

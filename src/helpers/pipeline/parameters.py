@@ -11,6 +11,7 @@ the value and what is allowed.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import datetime as dt
 import math
@@ -24,12 +25,30 @@ __all__ = [
     "RESERVED",
     "RULES",
     "Rule",
+    "add_parameter_option",
     "check_parameters",
     "effective_parameters",
     "notebook_parameters",
     "parse_value",
     "read_grid",
 ]
+
+
+def add_parameter_option(parser: argparse.ArgumentParser, help: str) -> None:
+    """Give a command line ``-p NAME VALUE`` (repeatable), as every command of the project does.
+
+    The values arrive as a list of ``[name, value]`` pairs in ``arguments.parameter``.
+    """
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help=help,
+    )
+
 
 #: Parameters the runner sets itself: where the data are, where results go, how the run ran.
 RESERVED = ("data_dir", "output_dir", "run_parameters")

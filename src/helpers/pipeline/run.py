@@ -60,6 +60,7 @@ from helpers.pipeline.outputs import (
 )
 from helpers.pipeline.parameters import (
     RESERVED,
+    add_parameter_option,
     check_parameters,
     effective_parameters,
     notebook_parameters,
@@ -462,15 +463,7 @@ def main(argv: list[str] | None = None) -> int:
         help="run the what-if notebook (power, multiverse) instead of the replication",
     )
     parser.add_argument("--traceback", action="store_true", help="print a failure's traceback")
-    parser.add_argument(
-        "-p",
-        "--parameter",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "VALUE"),
-        help="a notebook parameter, read as its declared type",
-    )
+    add_parameter_option(parser, "a notebook parameter, read as its declared type")
     parser.add_argument(
         "--strip",
         nargs="+",
