@@ -7,12 +7,15 @@ below were worked out by hand from the CSV files, not by running the code.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pandas as pd
 import pandas.testing as pdt
 import pytest
 
 from helpers.data.cohort import COHORT_COLUMNS, derive_cohort
-from helpers.data.rawdata import load_raw
+from helpers.data.rawdata import RawData, load_raw
 from helpers.design import FLOW_STEPS
 from locations import FIXTURES, SMALL
 
@@ -72,6 +75,31 @@ def test_completed_keeps_unrated_people_with_their_derived_variables(cohort):
     unrated = cohort.completed[cohort.completed["n_rated_sessions"] == 0]
     assert sorted(unrated["participant_id"]) == ["P12", "P13", "P15"]
     assert unrated["alliance_score"].isna().all()
+
+
+def test_unrated_is_derived_when_first_asked_for_and_shared_by_copies():
+    raw = load_raw(SMALL)
+    first = derive_cohort(raw, min_followup_days=8)
+    again = derive_cohort(raw, min_followup_days=8)  # a copy of the remembered cohort
+    assert again.later_unrated is first.later_unrated
+    assert first.later_unrated._frame is None  # nothing derived yet
+    unrated = first.unrated
+    assert list(unrated.columns) == list(COHORT_COLUMNS)
+    assert (unrated["n_rated_sessions"] == 0).all() and unrated["alliance_score"].isna().all()
+    assert again.later_unrated._frame is not None  # the copy sees the same derived frame
+    pdt.assert_frame_equal(again.unrated, unrated)
+    unrated["age"] = 0  # a caller's change is its own
+    assert (again.unrated["age"] > 0).all()
+
+
+def test_unrated_after_the_cache_is_gone_says_what_to_do(tmp_path):
+    raw = load_raw(SMALL)
+    copies = {table: Path(shutil.copy(path, tmp_path)) for table, path in raw.files.items()}
+    cohort = derive_cohort(RawData(directory=raw.directory, fingerprint="", files=copies))
+    for path in copies.values():  # the cache pruned, or a temporary one gone
+        path.unlink()
+    with pytest.raises(ValueError, match=r"no longer in the cache.*derive the cohort again"):
+        _ = cohort.unrated
 
 
 def test_ratings_are_the_in_window_rated_sessions_of_the_analysed(cohort):

@@ -9,8 +9,11 @@ whose default is the paper's.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -70,6 +73,23 @@ COHORT_COLUMNS = (
 )
 
 
+class _Later:
+    """A frame computed the first time it is asked for, then kept for every copy.
+
+    The cohort's copies (:func:`_copied`) share one, so the work is done once.
+    """
+
+    def __init__(self, compute: Callable[[], pd.DataFrame]) -> None:
+        self._compute: Callable[[], pd.DataFrame] | None = compute
+        self._frame: pd.DataFrame | None = None
+
+    def get(self) -> pd.DataFrame:
+        if self._frame is None:
+            assert self._compute is not None
+            self._frame, self._compute = self._compute(), None
+        return self._frame.copy(deep=False)
+
+
 @dataclass(frozen=True)
 class Cohort:
     """The analysis data set and how it was reached.
@@ -81,8 +101,10 @@ class Cohort:
     unrated : pandas.DataFrame
         One row per person who received care and completed both assessments
         but never rated an in-window session (same columns; alliance columns
-        NaN and ``n_rated_sessions`` 0), sorted by id. :attr:`completed` is
-        both groups together.
+        NaN and ``n_rated_sessions`` 0), sorted by id. Derived the first time
+        it is asked for: no analysis needs it, and at millions of registrants
+        it would be held beside the analysed people for nothing.
+        :attr:`completed` is both groups together.
     ratings : pandas.DataFrame
         The in-window, rated sessions of the analysed people, one row each
         (``participant_id``, ``session_id``, ``provider_type``,
@@ -97,10 +119,15 @@ class Cohort:
     """
 
     participants: pd.DataFrame
-    unrated: pd.DataFrame
     ratings: pd.DataFrame
     flow: pd.DataFrame
-    parameters: dict[str, Any] = field(default_factory=dict)
+    parameters: dict[str, Any]
+    later_unrated: _Later = field(repr=False, compare=False)
+
+    @property
+    def unrated(self) -> pd.DataFrame:
+        """The people who completed both assessments but never rated a session (see above)."""
+        return self.later_unrated.get()
 
     @property
     def completed(self) -> pd.DataFrame:
@@ -364,29 +391,33 @@ def derive_cohort(
         return _copied(remembered)
 
     with store.connect(ordered=False) as connection:
-        for table, path in raw.files.items():
-            connection.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
-        connection.execute(_DERIVATION.format(**_sql_parameters(parameters)))
+        _derive(connection, raw.files, parameters)
         counts = dict(connection.execute("SELECT step, n FROM flow_counts").fetchall())
         rated = connection.sql(_COMPLETED.format(join="SEMI")).to_arrow_table()
-        unrated = connection.sql(_COMPLETED.format(join="ANTI")).to_arrow_table()
         ratings = connection.sql(_RATINGS).to_arrow_table()
-    # the database's memory is free again before pandas takes the rows; the analysed
-    # and the unrated people are scored apart, so no frame ever holds both
+    # the database's memory is free again before pandas takes the rows
     ratings = _frame(ratings, _RATING_TYPES)
     # 8. alliance: every item response of the rated in-window sessions, pooled
     scores = alliance_scores(ratings, by="participant_id")
     participants = _scored(_frame(rated, _COMPLETED_TYPES), scores, who5_cutoff, improvement_points)
-    unrated = _scored(_frame(unrated, _COMPLETED_TYPES), scores, who5_cutoff, improvement_points)
     counts["rated"] = len(participants)
 
     # every person with a rated session is analysed: the ratings are theirs, in order
     cohort = Cohort(
         participants=participants,
-        unrated=unrated,
         ratings=ratings,
         flow=_flow_table(counts, parameters),
         parameters=parameters,
+        later_unrated=_Later(
+            functools.partial(
+                _unrated,
+                dict(raw.files),
+                parameters,
+                scores.iloc[:0],
+                who5_cutoff,
+                improvement_points,
+            )
+        ),
     )
     if not raw.fingerprint:
         return cohort
@@ -407,11 +438,37 @@ def _copied(cohort: Cohort) -> Cohort:
     """
     return Cohort(
         participants=cohort.participants.copy(deep=False),
-        unrated=cohort.unrated.copy(deep=False),
         ratings=cohort.ratings.copy(deep=False),
         flow=cohort.flow.copy(deep=False),
         parameters=dict(cohort.parameters),
+        later_unrated=cohort.later_unrated,
     )
+
+
+def _derive(connection, files: Mapping[str, Path], parameters: dict[str, Any]) -> None:
+    """Run the derivation's steps on the checked tables (:data:`_DERIVATION`)."""
+    for table, path in files.items():
+        connection.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
+    connection.execute(_DERIVATION.format(**_sql_parameters(parameters)))
+
+
+def _unrated(
+    files: Mapping[str, Path],
+    parameters: dict[str, Any],
+    no_scores: pd.DataFrame,
+    who5_cutoff: float,
+    improvement_points: float,
+) -> pd.DataFrame:
+    """The people who completed both assessments but never rated a session, scored."""
+    if not all(Path(path).is_file() for path in files.values()):
+        raise ValueError(
+            "Cohort.unrated: the checked tables this cohort was derived from are no longer "
+            "in the cache (helpers.data.store); load the raw data and derive the cohort again"
+        )
+    with store.connect(ordered=False) as connection:
+        _derive(connection, files, parameters)
+        people = connection.sql(_COMPLETED.format(join="ANTI")).to_arrow_table()
+    return _scored(_frame(people, _COMPLETED_TYPES), no_scores, who5_cutoff, improvement_points)
 
 
 def _scored(
