@@ -119,12 +119,16 @@ REGISTRANTS = sum(_default_fates().values())
 
 @dataclass(frozen=True)
 class Moments:
-    """Target moments and bounds of one variable (the paper's Table 1 cell)."""
+    """Target moments and bounds of one variable (the paper's Table 1 cell).
+
+    ``median`` is None where the paper prints none (age by group).
+    """
 
     mean: float
     sd: float
     low: float
     high: float
+    median: float | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,8 @@ class GroupModel:
     country : (us, non_us, missing)
         Shares; Table 1 counts over the whole group.
     age, sessions, time_in_care, followup_days : Moments
-        Table 1 means, SDs, minima and maxima.
+        Table 1 means, SDs, minima, maxima and medians (age: no median, and the
+        whole cohort's range).
     screened_positive : float
         Share with baseline WHO-5 at or below 28; Table 1.
     alliance_log_rate, alliance_sd_log_rate : float
@@ -183,12 +188,13 @@ class GroupModel:
 
 
 def _table1_moments(stem: str, group: str) -> Moments:
-    """Table 1's mean, SD, minimum and maximum of ``table1.<stem>.*`` for one group."""
+    """Table 1's mean, SD, minimum, maximum and median of ``table1.<stem>.*`` for one group."""
     return Moments(
         printed(f"table1.{stem}.mean", group),
         printed(f"table1.{stem}.sd", group),
         printed_count(f"table1.{stem}.min", group),
         printed_count(f"table1.{stem}.max", group),
+        printed(f"table1.{stem}.median", group),
     )
 
 
