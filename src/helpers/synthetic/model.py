@@ -22,6 +22,7 @@ __all__ = [
     "MODES",
     "NON_US_COUNTRIES",
     "REGISTRANTS",
+    "TABLE1_TOTALS",
     "GroupModel",
     "Moments",
     "PopulationModel",
@@ -234,6 +235,31 @@ def _default_groups() -> dict[str, GroupModel]:
     return {group: _default_group(group) for group in UTILIZATION_TYPES}
 
 
+#: The :class:`GroupModel` fields that Table 1 also prints for the whole cohort, with their stems.
+TABLE1_TOTALS = {
+    "age": "age",
+    "sessions": "sessions",
+    "time_in_care": "time_in_care_days",
+    "followup_days": "followup_days",
+}
+
+
+def _default_totals() -> dict[str, Moments]:
+    """Table 1's total column: the whole cohort's moments of each variable (age: no median)."""
+    totals = {}
+    for name, stem in TABLE1_TOTALS.items():
+        if name == "age":
+            totals[name] = Moments(
+                printed("table1.age.mean", "total"),
+                printed("table1.age.sd", "total"),
+                printed_count("cohort.age.min"),
+                printed_count("cohort.age.max"),
+            )
+        else:
+            totals[name] = _table1_moments(stem, "total")
+    return totals
+
+
 @dataclass(frozen=True)
 class PopulationModel:
     """Every parameter of the synthetic population, with the paper's calibration as defaults.
@@ -262,6 +288,9 @@ class PopulationModel:
     #: Registrants per fate at the default scale (sums to ``registrants``).
     fates: dict[str, int] = field(default_factory=_default_fates)
     groups: dict[str, GroupModel] = field(default_factory=_default_groups)
+    #: Table 1's total column (``table1.*`` [total]): matched mode picks each group's mean
+    #: and SD within its printed rounding so that the pooled cohort also matches these.
+    totals: dict[str, Moments] = field(default_factory=_default_totals)
     window_start: str = WINDOW_START
     window_end: str = WINDOW_END
 

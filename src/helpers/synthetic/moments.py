@@ -29,11 +29,20 @@ The cost is :math:`O(n)` per step, :math:`O(n \\log n)` overall.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from helpers.synthetic.model import Moments
 
-__all__ = ["MOMENT_PASSES", "SD_MARGIN", "SHAPE_STEPS", "integers_with_moments"]
+__all__ = [
+    "MOMENT_PASSES",
+    "PRINTED_MARGIN",
+    "SD_MARGIN",
+    "SHAPE_STEPS",
+    "integers_with_moments",
+    "joint_targets",
+]
 
 #: Steps of each bisection on a log exponent over [-6, 6]: 2**-30 of the bracket is far
 #: below a unit of any Table 1 variable; the integer passes absorb the rest.
@@ -42,9 +51,12 @@ SHAPE_STEPS = 30
 #: needs (at most all movable ones), so the bundled data set needs fewer than ten per
 #: variable and group; the cap only ends a case that the bounds lock.
 MOMENT_PASSES = 200
-#: The SD is accepted within this distance of the printed one: inside the rounding
-#: interval (half a unit in the second decimal, 0.005) with room for the total's pooling.
-SD_MARGIN = 0.003
+#: The integer passes accept an SD within this distance of their target. The target itself
+#: may sit up to :data:`PRINTED_MARGIN` - SD_MARGIN from the printed SD (:func:`joint_targets`).
+SD_MARGIN = 0.001
+#: A mean or SD printed to two decimals stands for an interval of half-width 0.005; targets
+#: stay this far inside it, so that floating point never rounds them out of it.
+PRINTED_MARGIN = 0.0049
 _LOG_EXPONENT = 6.0  # exponents from e**-6 to e**6: from all at the bound to all at the median
 
 
@@ -60,7 +72,7 @@ def integers_with_moments(
     Parameters
     ----------
     rng : numpy.random.Generator
-        Chooses which values move in the integer passes.
+        Seeds (with one draw) the generator that chooses which values move.
     x : numpy.ndarray
         The drawn sample; only its order and shape are kept.
     target : Moments
@@ -86,6 +98,9 @@ def integers_with_moments(
     n = len(x)
     if n < 3:
         raise ValueError(f"integers_with_moments: need at least 3 values, got {n}")
+    # the passes draw from a child generator seeded by one draw, so the caller's later
+    # draws do not depend on how many passes this call needed
+    rng = np.random.default_rng(rng.integers(2**63))
     low, high = int(target.low), int(target.high)
     floor = np.full(n, low) if floor is None else np.maximum(np.asarray(floor), low)
     ceiling = np.full(n, high) if ceiling is None else np.minimum(np.asarray(ceiling), high)
@@ -239,3 +254,70 @@ def _pair_moves(rng, values, up, down, need) -> bool:
     values[raise_[taken]] += 1
     values[lower_[taken]] -= 1
     return True
+
+
+def joint_targets(
+    groups: dict[str, Moments], sizes: dict[str, int], total: Moments
+) -> dict[str, Moments]:
+    """Group targets, each within its printed rounding, whose pooled mean and SD are ``total``'s.
+
+    Table 1 prints each group's mean and SD and the whole cohort's, all to two
+    decimals. Hitting each group's printed value exactly can pool to a total
+    that rounds differently (51.887 against a printed 51.88), so each group's
+    sum is chosen among the integers its printed mean allows,
+    :math:`S_g \in [n_g(m_g - \epsilon), n_g(m_g + \epsilon)]` with
+    :math:`\epsilon` = :data:`PRINTED_MARGIN`, to bring :math:`\sum_g S_g / N`
+    inside the total's interval; then one shift :math:`\delta` of every group's
+    SD, :math:`|\delta| \le \epsilon -` :data:`SD_MARGIN`, brings the pooled SD
+    :math:`\sqrt{(\sum_g [(n_g - 1)(s_g + \delta)^2 + S_g^2 / n_g] - S^2/N) / (N - 1)}`
+    to the printed total's, by bisection. Where the printed numbers leave no
+    such choice (the audit's "total mean from group means" then fails), the
+    closest choice is kept.
+
+    Parameters
+    ----------
+    groups : dict of str to Moments
+        Each group's printed moments.
+    sizes : dict of str to int
+        Each group's size in the data being generated.
+    total : Moments
+        The printed total's moments (mean and SD are used).
+
+    Returns
+    -------
+    dict of str to Moments
+        The groups' moments with ``mean`` = :math:`S_g / n_g` and the shifted SD.
+    """
+    names = [g for g in groups if sizes.get(g, 0) > 0]
+    n = np.array([sizes[g] for g in names], dtype=float)
+    mean = np.array([groups[g].mean for g in names])
+    sums = np.round(mean * n)
+    low = np.ceil(n * (mean - PRINTED_MARGIN))
+    high = np.floor(n * (mean + PRINTED_MARGIN))
+    size = n.sum()
+    wanted_low = np.ceil(size * (total.mean - PRINTED_MARGIN))
+    wanted_high = np.floor(size * (total.mean + PRINTED_MARGIN))
+    shift = np.clip(sums.sum(), wanted_low, wanted_high) - sums.sum()
+    for i in np.argsort(-n, kind="stable"):  # the largest groups first: their means move least
+        step = np.clip(shift, low[i] - sums[i], high[i] - sums[i])
+        sums[i] += step
+        shift -= step
+    sd = np.array([groups[g].sd for g in names])
+    grand = sums.sum()
+
+    def pooled(delta: float) -> float:
+        squares = np.sum((n - 1) * (sd + delta) ** 2 + sums**2 / n) - grand**2 / size
+        return float(np.sqrt(squares / (size - 1)))
+
+    a, b = -(PRINTED_MARGIN - SD_MARGIN), PRINTED_MARGIN - SD_MARGIN
+    for _ in range(SHAPE_STEPS):  # the pooled SD rises with delta
+        middle = (a + b) / 2
+        if pooled(middle) < total.sd:
+            a = middle
+        else:
+            b = middle
+    delta = (a + b) / 2 if size > len(names) else 0.0
+    targets = dict(groups)
+    for i, g in enumerate(names):
+        targets[g] = dataclasses.replace(groups[g], mean=sums[i] / n[i], sd=groups[g].sd + delta)
+    return targets

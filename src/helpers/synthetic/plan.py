@@ -10,6 +10,8 @@ rendered (:mod:`helpers.synthetic.responses`).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 from scipy import optimize
@@ -20,11 +22,12 @@ from helpers.synthetic.model import (
     FATES,
     MODES,
     NON_US_COUNTRIES,
+    TABLE1_TOTALS,
     GroupModel,
     Moments,
     PopulationModel,
 )
-from helpers.synthetic.moments import integers_with_moments
+from helpers.synthetic.moments import integers_with_moments, joint_targets
 
 __all__ = ["exact_counts", "plan_people"]
 
@@ -149,13 +152,14 @@ def plan_people(model: PopulationModel, rng: np.random.Generator, mode: str) -> 
     country = np.empty(n, dtype=object)
     analysed = plan["fate"].to_numpy() == "analysed"
     missing_positive = _missing_sex_among_positives(model, plan, analysed)
+    fitted = _joint_groups(model, plan, analysed) if matched else model.groups
     for group in UTILIZATION_TYPES:
-        g = model.groups[group]
         for is_analysed in (True, False):
             rows = np.flatnonzero(
                 (plan["utilization"].to_numpy() == group) & (analysed == is_analysed)
             )
             exact = matched and is_analysed
+            g = fitted[group] if exact else model.groups[group]
             m = len(rows)
             if m == 0:
                 continue
@@ -195,6 +199,24 @@ def plan_people(model: PopulationModel, rng: np.random.Generator, mode: str) -> 
         rng, plan["followup_days"].to_numpy() - plan["time_in_care_days"].to_numpy()
     )
     return plan
+
+
+def _joint_groups(model: PopulationModel, plan, analysed) -> dict[str, GroupModel]:
+    """Each group's Table 1 targets, moved within their rounding to pool to the total's.
+
+    See :func:`helpers.synthetic.moments.joint_targets`.
+    """
+    sizes = plan.loc[analysed, "utilization"].value_counts().to_dict()
+    fitted = dict(model.groups)
+    for name in TABLE1_TOTALS:
+        targets = joint_targets(
+            {g: getattr(model.groups[g], name) for g in UTILIZATION_TYPES},
+            sizes,
+            model.totals[name],
+        )
+        for g in UTILIZATION_TYPES:
+            fitted[g] = dataclasses.replace(fitted[g], **{name: targets[g]})
+    return fitted
 
 
 def _missing_sex_among_positives(model, plan, analysed) -> dict[str, int]:
