@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from helpers.design import UTILIZATION_TYPES, WINDOW_END, WINDOW_START
+from helpers.design import UTILIZATION_TYPES, WHO5_STEP, WINDOW_END, WINDOW_START
 from helpers.report.published import printed, printed_count
 
 __all__ = [
@@ -312,10 +312,14 @@ class PopulationModel:
 
     # WHO-5 at baseline, on the raw 0-25 scale (total / 4)
     #: Mean baseline WHO-5 of screened-positive people. The paper prints it only through
-    #: ``aim2.change.mean`` / ``aim2.change.pct_improvement`` (15.42 / 75.5% = 20.42 to two
-    #: decimals), which is not exactly 20.42, so the value is typed; a test checks it
-    #: against those two printed values.
-    baseline_positive_mean_raw: float = 20.42 / 4
+    #: aim 2's mean change and its percentage improvement, so it is derived from them:
+    #: ``aim2.change.mean`` / (``aim2.change.pct_improvement`` / 100) = 15.42 / 0.755
+    #: = 20.42 (20.4238), on the raw scale (/ 4).
+    baseline_positive_mean_raw: float = (
+        printed("aim2.change.mean", _POSITIVE)
+        / (printed("aim2.change.pct_improvement", _POSITIVE) / 100)
+        / WHO5_STEP
+    )
     #: Tuning (not printed): SD of the screened-positive baseline (7.1 WHO-5 points); with
     #: the follow-up spread it sets Cohen's d_av (``aim2.change.cohen_d``).
     baseline_positive_sd_raw: float = 7.1 / 4

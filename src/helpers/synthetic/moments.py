@@ -112,7 +112,7 @@ def integers_with_moments(
     fixed = floor == ceiling
     values = floor.copy()
     free = np.flatnonzero(~fixed)
-    median = None if target.median is None else int(round(target.median))
+    median = None if target.median is None else round(target.median)
     if len(free):
         y = _shape(
             x[free],
@@ -259,7 +259,7 @@ def _pair_moves(rng, values, up, down, need) -> bool:
 def joint_targets(
     groups: dict[str, Moments], sizes: dict[str, int], total: Moments
 ) -> dict[str, Moments]:
-    """Group targets, each within its printed rounding, whose pooled mean and SD are ``total``'s.
+    r"""Group targets, each within its printed rounding, whose pooled mean and SD are ``total``'s.
 
     Table 1 prints each group's mean and SD and the whole cohort's, all to two
     decimals. Hitting each group's printed value exactly can pool to a total
