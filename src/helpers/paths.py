@@ -31,6 +31,10 @@ PUBLISHED_VALUES = DATA / "published_values.csv"
 STUDENTIZED_RANGE = DATA / "studentized_range.csv"
 #: The bundled SYNTHETIC raw data directory (``make data``).
 SYNTHETIC_DATA = DATA / "synthetic"
+#: Besides the contract's tables, the one file of a raw data directory the notebooks read:
+#: the manifest that marks SYNTHETIC data (written by :mod:`helpers.synthetic`; it sets
+#: every page's banner).
+SYNTHETIC_MANIFEST = "SYNTHETIC.json"
 #: The parameterized notebooks that ``make replicate`` executes.
 NOTEBOOK_DIR = ROOT / "notebooks"
 #: The project's own documentation (raw data contract, analysis plan).

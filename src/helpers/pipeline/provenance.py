@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.data.contract import TABLES
-from helpers.paths import ROOT
+from helpers.paths import ROOT, SYNTHETIC_MANIFEST
 
 __all__ = [
     "PACKAGES",
@@ -96,11 +96,6 @@ def code_version(root: str | Path = ROOT) -> dict[str, Any]:
     }
 
 
-#: Besides the contract's tables, the one file of a raw data directory the notebooks read:
-#: the manifest that marks SYNTHETIC data (it sets every page's banner).
-SYNTHETIC_MANIFEST = "SYNTHETIC.json"
-
-
 def _read_files(directory: Path) -> list[Path]:
     """The files of a raw data directory that a run reads: the tables, and the manifest."""
     names = [f"{table}.{ext}" for table in TABLES for ext in ("csv", "parquet")]
@@ -151,7 +146,7 @@ def provenance(data_dir: str | Path, parameters: dict[str, dict[str, Any]]) -> d
     parameters : dict
         Notebook name to the parameters it ran with (defaults included).
     """
-    manifest = Path(data_dir) / "SYNTHETIC.json"
+    manifest = Path(data_dir) / SYNTHETIC_MANIFEST
     return {
         "code_version": code_version(),
         "data": {

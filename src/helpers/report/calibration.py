@@ -32,6 +32,7 @@ __all__ = [
     "NO_REASON",
     "START",
     "calibration_markdown",
+    "calibration_summary",
     "calibration_table",
     "main",
     "write_readme",
@@ -118,6 +119,16 @@ def calibration_table(card: pd.DataFrame, published: pd.DataFrame | None = None)
         )
     return pd.DataFrame(
         rows, columns=["key", "group", "target", "achieved", "verdict", "reason", "explanation"]
+    )
+
+
+def calibration_summary(table: pd.DataFrame) -> str:
+    """One sentence: how many printed values the data miss, and how many of those lack a reason."""
+    missed = int((table["reason"] != "").sum())
+    unexplained = int((table["reason"] == NO_REASON).sum())
+    return (
+        f"Of {len(table)} printed values compared, the data do not match {missed} as printed; "
+        f"{unexplained} of those {'has' if unexplained == 1 else 'have'} no recorded reason."
     )
 
 

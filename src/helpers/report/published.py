@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.formatting import count, number
-from helpers.paths import PUBLISHED_VALUES
+from helpers.paths import PUBLISHED_VALUES, SYNTHETIC_MANIFEST
 from helpers.report.verdicts import parse_printed, printed_number
 
 __all__ = [
@@ -144,10 +144,15 @@ def _as_printed(value: float, reported: str) -> str:
     return number(value, 2 if decimals is None else decimals + 1, thousands=True)
 
 
+def is_synthetic(data_dir: str | Path) -> bool:
+    """Whether a raw data directory holds synthetic data (it has the generator's manifest)."""
+    return (Path(data_dir) / SYNTHETIC_MANIFEST).is_file()
+
+
 def data_banner(data_dir: str | Path) -> str:
     """A Markdown banner saying whether the raw data directory holds synthetic data."""
-    manifest = Path(data_dir) / "SYNTHETIC.json"
-    if manifest.exists():
+    manifest = Path(data_dir) / SYNTHETIC_MANIFEST
+    if is_synthetic(data_dir):
         info = json.loads(manifest.read_text(encoding="utf-8"))
         return (
             "> **SYNTHETIC DATA.** These results come from synthetic data calibrated to the "

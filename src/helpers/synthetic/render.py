@@ -18,6 +18,7 @@ import pandas as pd
 
 from helpers.data.contract import TABLES, WHO5_ITEMS
 from helpers.design import MIN_AGE, MIN_FOLLOWUP_DAYS, WHO5_MAX, WHO5_STEP
+from helpers.paths import SYNTHETIC_MANIFEST
 from helpers.synthetic.model import PopulationModel
 from helpers.synthetic.responses import alliance_by_person, draw_ratings, followup_who5
 
@@ -279,7 +280,7 @@ def write_raw(tables: dict[str, pd.DataFrame], directory: str | Path, manifest: 
             if pd.api.types.is_datetime64_any_dtype(frame[column]):
                 frame[column] = frame[column].dt.strftime("%Y-%m-%d")
         frame.to_csv(directory / f"{name}.csv", index=False, lineterminator="\n")
-    (directory / "SYNTHETIC.json").write_text(
+    (directory / SYNTHETIC_MANIFEST).write_text(
         json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
     return directory
