@@ -64,6 +64,7 @@ from scipy import optimize, stats
 from helpers.claims import SUBGROUP_SIZES, pair_label
 from helpers.design import DUNN_PAIRS, RANK_SUM_COMPARISONS, UTILIZATION_TYPES, WHO5_CUTOFF
 from helpers.report.published import printed, printed_count
+from helpers.synthetic.matched import BISECTION_STEPS
 from helpers.synthetic.model import PopulationModel
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "implied_tie_share",
     "person_items",
     "set_totals",
+    "tune_alpha",
 ]
 
 #: Most evaluations of the group-shape least squares (twelve parameters; the bundled data
@@ -578,6 +580,77 @@ def set_totals(rng, ratings: pd.DataFrame, wanted: pd.Series, floor: pd.Series) 
     ratings["wai_goals"] = values[1::2]
 
 
+def _alpha(bond: np.ndarray, goals: np.ndarray) -> float:
+    """Cronbach's alpha of two person-level item means, pairwise complete (as the analysis)."""
+    cov = pd.DataFrame({"bond": bond, "goals": goals}).cov().to_numpy()
+    return float(2 * (1 - np.trace(cov) / cov.sum()))
+
+
+def tune_alpha(rng, ratings: pd.DataFrame, floor: pd.Series, target: float) -> None:
+    """Move responses between a person's two items, keeping their total, until alpha = ``target``.
+
+    With :math:`B, G` the person's bond and goals sums over :math:`c_b, c_g`
+    responses, a share :math:`\\varphi` of people (in a random order) get the split
+    of :math:`B + G` that makes their two item means as equal as their lattice
+    allows (:math:`\\varphi > 0`, which raises alpha) or that puts their whole
+    deficit on one item (:math:`\\varphi < 0`, which lowers it); bisection on
+    :math:`\\varphi \\in [-1, 1]` finds the alpha nearest ``target``. No
+    person's score changes, so nothing of steps 1-3 does. The moved people's
+    responses to each item are then spread as evenly as their sum allows.
+    """
+    person = ratings["person"].to_numpy()
+    ids, where = np.unique(person, return_inverse=True)
+    sums, counts = [], []
+    for column in ("wai_bond", "wai_goals"):
+        values = ratings[column].to_numpy()
+        sums.append(np.bincount(where, np.where(values > 0, values, 0), len(ids)))
+        counts.append(np.bincount(where, values > 0, len(ids)))
+    (b, g), (cb, cg) = sums, counts
+    low = floor.reindex(ids).to_numpy()
+    both = (cb > 0) & (cg > 0)
+    whole = b + g
+    even = np.clip(np.round(whole * cb / np.maximum(cb + cg, 1)), low * cb, 5 * cb)
+    even = np.clip(even, whole - 5 * cg, whole - low * cg)
+    on_bond = rng.random(len(ids)) < 0.5
+    deficit = 5 * (cb + cg) - whole
+    lopsided = np.where(
+        on_bond,
+        np.maximum(5 * cb - deficit, low * cb),
+        np.minimum(5 * cb, whole - low * cg),
+    )
+    key = rng.random(len(ids))
+
+    def bond_sums(share: float) -> np.ndarray:
+        chosen = both & (key < abs(share))
+        return np.where(chosen, even if share > 0 else lopsided, b)
+
+    def alpha(share: float) -> float:
+        new_b = bond_sums(share)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return _alpha(new_b / cb, (whole - new_b) / cg)
+
+    low_share, high_share = -1.0, 1.0
+    for _ in range(BISECTION_STEPS):
+        middle = (low_share + high_share) / 2
+        if alpha(middle) < target:
+            low_share = middle
+        else:
+            high_share = middle
+    new_b = bond_sums((low_share + high_share) / 2)
+    changed = new_b != b
+    if not changed.any():
+        return
+    rows = changed[where]
+    for column, wanted in (("wai_bond", new_b), ("wai_goals", whole - new_b)):
+        values = ratings[column].to_numpy().copy()
+        mask = rows & (values > 0)
+        count = (cb if column == "wai_bond" else cg)[where[mask]]
+        total = wanted[where[mask]].astype(np.int64)
+        nth = pd.Series(where[mask]).groupby(where[mask]).cumcount().to_numpy()
+        values[mask] = total // count + (nth < total % count)
+        ratings[column] = values
+
+
 def calibrate_ratings(rng, model: PopulationModel, plan: pd.DataFrame, ratings) -> None:
     """Matched mode's alliance: steps 1-4 of the module on the drawn ``ratings`` (in place).
 
@@ -601,3 +674,4 @@ def calibrate_ratings(rng, model: PopulationModel, plan: pd.DataFrame, ratings) 
     total = assign_within_strata(rng, model, people, count, total)
     floor = pd.Series([model.groups[g].alliance_min for g in utilization], index=ids)
     set_totals(rng, ratings, pd.Series(total, index=ids), floor)
+    tune_alpha(rng, ratings, floor, model.alliance_alpha)

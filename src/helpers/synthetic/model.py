@@ -362,6 +362,8 @@ class PopulationModel:
     #: W and p of the rank-sum tests by sex, country and baseline screen
     #: (``aim1.<stem>.mwu.W`` and ``.p``), by comparison label.
     alliance_rank_sums: dict[str, tuple[float, float]] = field(default_factory=_rank_sum_targets)
+    #: Cronbach's alpha of the two items' person-level means (``aim1.alliance.cronbach_alpha``).
+    alliance_alpha: float = printed("aim1.alliance.cronbach_alpha", "all")
     #: Spearman's rho of age and alliance and its p (``aim1.age.spearman.rho`` and ``.p``).
     alliance_age_spearman: tuple[float, float] = (
         printed("aim1.age.spearman.rho", "all"),
