@@ -88,6 +88,11 @@ __all__ = [
 #: Most evaluations of the group-shape least squares (twelve parameters; the bundled data
 #: set converges in far fewer: each Jacobian costs 13).
 SHAPE_EVALUATIONS = 400
+#: Tuning: the distance from each target of the group-shape search that counts as one unit
+#: of its least squares: a fifth of the rounding of two-decimal means and SDs, a fifth of
+#: that of Dunn's two-decimal Z, and the tie share to about its spread over the three
+#: rank-sum tests that imply it (:func:`implied_tie_share`).
+SHAPE_SCALE = {"mean": 0.002, "sd": 0.002, "z": 0.01, "ties": 0.005}
 #: Newton steps of the assignment search (four parameters, four targets); each costs five
 #: evaluations plus at most :data:`HALVINGS` for its line search.
 ASSIGN_STEPS = 12
@@ -237,9 +242,10 @@ def group_scores(rng, model: PopulationModel, utilization, count, drawn) -> np.n
     centre = np.array([model.groups[g].alliance_median for g in utilization])
     bands = (centre - _MEDIAN_HALF_WIDTH, centre + _MEDIAN_HALF_WIDTH)
     total_median = printed("table1.alliance.median", "total")
+    total_sd = printed("table1.alliance.sd", "total")
     key = rng.random(n)  # the order in which fix_mean takes people
 
-    def totals(params: np.ndarray) -> np.ndarray:
+    def totals(params: np.ndarray, exact: bool = True) -> np.ndarray:
         out = np.empty(n, dtype=np.int64)
         for i, (group, rows) in enumerate(members.items()):
             g = model.groups[group]
@@ -247,6 +253,8 @@ def group_scores(rng, model: PopulationModel, utilization, count, drawn) -> np.n
                 position[rows], params[4 * i : 4 * i + 4], 5 - g.alliance_median, 5 - g.alliance_min
             )
             out[rows] = _on_lattice(5 - deficit, count[rows], floor[rows])
+        if not exact:
+            return out
         # exact: each group's minimum and median, then the whole cohort's median (moving no
         # one across their group's median), then each group's mean in its tail
         lowest = {}
@@ -262,24 +270,34 @@ def group_scores(rng, model: PopulationModel, utilization, count, drawn) -> np.n
             fix_mean(key, out, count, rows, movable, g.alliance_mean, g.alliance_min)
         return out
 
-    def residuals(params: np.ndarray) -> np.ndarray:
-        scores = totals(params) / count
+    def residuals(params: np.ndarray, exact: bool = True) -> np.ndarray:
+        scores = totals(params, exact) / count
         gaps = []
         for group, rows in members.items():
             g = model.groups[group]
             gaps += [
-                (scores[rows].mean() - g.alliance_mean) / 0.005,
-                (scores[rows].std(ddof=1) - g.alliance_sd) / 0.005,
+                (scores[rows].mean() - g.alliance_mean) / SHAPE_SCALE["mean"],
+                (scores[rows].std(ddof=1) - g.alliance_sd) / SHAPE_SCALE["sd"],
             ]
-        gaps += [(_dunn_z(scores, utilization, a, b) - z) / 0.05 for a, b, z in pairs]
-        gaps.append((_tie_share(scores) - tie_target) / 0.005)
+        gaps.append((scores.std(ddof=1) - total_sd) / SHAPE_SCALE["sd"])
+        gaps += [(_dunn_z(scores, utilization, a, b) - z) / SHAPE_SCALE["z"] for a, b, z in pairs]
+        gaps.append((_tie_share(scores) - tie_target) / SHAPE_SCALE["ties"])
         return np.array(gaps)
 
     start = np.tile([0.35, 1.0, 1.5, 2.0], len(members))
     low = np.tile([0.05, 0.2, 0.1, 0.3], len(members))
     high = np.tile([0.49, 5.0, 4.0, 12.0], len(members))
+    # first without the exact fix-ups (smoother), then with them from there
+    rough = optimize.least_squares(
+        residuals,
+        start,
+        bounds=(low, high),
+        diff_step=0.02,
+        max_nfev=SHAPE_EVALUATIONS,
+        kwargs={"exact": False},
+    )
     fit = optimize.least_squares(
-        residuals, start, bounds=(low, high), diff_step=0.02, max_nfev=SHAPE_EVALUATIONS
+        residuals, rough.x, bounds=(low, high), diff_step=0.05, max_nfev=SHAPE_EVALUATIONS
     )
     return totals(fit.x)
 
