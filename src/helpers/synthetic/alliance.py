@@ -80,6 +80,7 @@ __all__ = [
     "fix_median",
     "group_scores",
     "implied_tie_share",
+    "median_swaps",
     "person_items",
     "set_totals",
     "tune_alpha",
@@ -455,6 +456,96 @@ def _features(people: pd.DataFrame) -> np.ndarray:
     )
 
 
+def _lattice_value(count: np.ndarray, target: float) -> float | None:
+    """The value within the printed rounding of ``target`` that most of these people can hold."""
+    k = np.round(target * count)
+    admits = np.abs(k / count - target) <= _MEDIAN_HALF_WIDTH + 1e-12
+    if not admits.any():
+        return None
+    values, hits = np.unique(np.round(k[admits] / count[admits], 12), return_counts=True)
+    return float(values[np.argmax(hits)])
+
+
+def _swap_pairs(total, count, cell, movers, holders, wanted: int) -> int:
+    """Swap the totals of up to ``wanted`` mover-holder pairs of one cell, in the given orders."""
+    if wanted <= 0 or len(movers) == 0 or len(holders) == 0:
+        return 0
+    slot_m = pd.Series(cell[movers]).groupby(cell[movers]).cumcount().to_numpy()
+    slot_h = pd.Series(cell[holders]).groupby(cell[holders]).cumcount().to_numpy()
+    pairs = pd.DataFrame({"cell": cell[movers], "slot": slot_m, "order": np.arange(len(movers))})
+    pairs["mover"] = movers
+    pairs = pairs.merge(
+        pd.DataFrame({"cell": cell[holders], "slot": slot_h, "holder": holders}),
+        on=["cell", "slot"],
+    )
+    pairs = pairs.sort_values("order", kind="stable").head(wanted)
+    a, b = pairs["mover"].to_numpy(), pairs["holder"].to_numpy()
+    total[a], total[b] = total[b].copy(), total[a].copy()
+    return len(pairs)
+
+
+def median_swaps(
+    total: np.ndarray,
+    count: np.ndarray,
+    cell: np.ndarray,
+    members: np.ndarray,
+    target: float,
+) -> None:
+    """Swap scores of ``members`` with others of their cell until the members' median is ``target``.
+
+    Swapping two people of the same cell (utilization type, response count and
+    whatever else must stay) changes no group statistic. With :math:`v^*` the
+    lattice value of ``target`` (as :func:`fix_median`), :math:`a` members
+    above it and :math:`e` at it, the median is :math:`v^*` when
+    :math:`a \\le \\lceil n/2 \\rceil - 1` and :math:`a + e \\ge \\lfloor n/2 \\rfloor + 1`.
+    While too many are above, the lowest of them swap with non-members at
+    :math:`v^*` (then, as far as the second condition allows, below it); while
+    too few are at or above, the highest below swap with non-members at
+    :math:`v^*` (then, as far as the first allows, above it).
+    """
+    rows = np.flatnonzero(members)
+    n = len(rows)
+    if n == 0:
+        return
+    value = _lattice_value(count[rows], target)
+    if value is None:
+        return
+    eps = 1e-9
+    upper, lower = (n + 1) // 2 - 1, n // 2 + 1
+
+    def state():
+        score = total / count
+        above = int((members & (score > value + eps)).sum())
+        at = int((members & (np.abs(score - value) <= eps)).sum())
+        return score, above, at
+
+    score, above, at = state()
+    if above > upper:
+        for holders_at in (True, False):
+            score, above, at = state()
+            wanted = above - upper if holders_at else min(above - upper, above + at - lower)
+            movers = np.flatnonzero(members & (score > value + eps))
+            movers = movers[np.argsort(score[movers], kind="stable")]
+            holders = ~members & (
+                (np.abs(score - value) <= eps) if holders_at else (score < value - eps)
+            )
+            holders = np.flatnonzero(holders)
+            holders = holders[np.argsort(-score[holders], kind="stable")]
+            _swap_pairs(total, count, cell, movers, holders, wanted)
+    elif above + at < lower:
+        for holders_at in (True, False):
+            score, above, at = state()
+            wanted = lower - above - at if holders_at else min(lower - above - at, upper - above)
+            movers = np.flatnonzero(members & (score < value - eps))
+            movers = movers[np.argsort(-score[movers], kind="stable")]
+            holders = ~members & (
+                (np.abs(score - value) <= eps) if holders_at else (score > value + eps)
+            )
+            holders = np.flatnonzero(holders)
+            holders = holders[np.argsort(score[holders], kind="stable")]
+            _swap_pairs(total, count, cell, movers, holders, wanted)
+
+
 def _comparison_groups(people: pd.DataFrame) -> dict[str, np.ndarray]:
     """Each rank-sum comparison's group name per person, as the cohort derives it."""
     country = people["country"]
@@ -501,6 +592,7 @@ def assign_within_strata(
     stratum = codes.astype(np.int64) * (int(count.max()) + 1) + count
     by_score = np.lexsort((-total / count, stratum))
     labels = _comparison_groups(people)
+    medians = model.alliance_subgroup_medians
     tests = []
     for c in RANK_SUM_COMPARISONS:
         first, second = labels[c.label] == c.first, labels[c.label] == c.second
@@ -513,11 +605,25 @@ def assign_within_strata(
     rho_target = float(np.sign(rho_printed) * t / np.sqrt(n - 2 + t**2))
     age_ranks = stats.rankdata(people["age"].to_numpy())
 
+    # the subgroup medians: sex first; then country among people of one sex; then the
+    # screen among people of one sex and country, so no fix undoes an earlier one
+    cells, fixes = stratum.copy(), []
+    for c in RANK_SUM_COMPARISONS:
+        group = labels[c.label]
+        first, second = group == c.first, group == c.second
+        for subgroup, name in ((first, c.first), (second, c.second)):
+            median = medians.get(c.stem, {}).get(name)
+            if median is not None:
+                fixes.append((cells, subgroup, median))
+        cells = pd.factorize(pd.Series(list(zip(cells, group, strict=True))))[0]
+
     def permuted(beta: np.ndarray) -> np.ndarray:
         latent = x @ beta + noise
         by_person = np.lexsort((-latent, stratum))
         out = np.empty(n, dtype=np.int64)
         out[by_person] = total[by_score]
+        for cell, subgroup, median in fixes:
+            median_swaps(out, count, cell, subgroup, median)
         return out
 
     def residuals(beta: np.ndarray) -> np.ndarray:

@@ -268,6 +268,18 @@ def _rank_sum_targets() -> dict[str, tuple[float, float]]:
     }
 
 
+def _subgroup_median_targets() -> dict[str, dict[str, float]]:
+    """Alliance medians of the rank-sum tests' subgroups (``aim1.<stem>.median``), by stem."""
+    return {
+        c.stem: {
+            name: printed(f"{c.stem}.median", name)
+            for name in (c.first, c.second)
+            if _is_printed(f"{c.stem}.median", name)
+        }
+        for c in RANK_SUM_COMPARISONS
+    }
+
+
 def _is_printed(key: str, group: str) -> bool:
     try:
         printed(key, group)
@@ -362,6 +374,11 @@ class PopulationModel:
     #: W and p of the rank-sum tests by sex, country and baseline screen
     #: (``aim1.<stem>.mwu.W`` and ``.p``), by comparison label.
     alliance_rank_sums: dict[str, tuple[float, float]] = field(default_factory=_rank_sum_targets)
+    #: Alliance medians of the subgroups of those tests (``aim1.<stem>.median``), by stem
+    #: and subgroup.
+    alliance_subgroup_medians: dict[str, dict[str, float]] = field(
+        default_factory=_subgroup_median_targets
+    )
     #: Cronbach's alpha of the two items' person-level means (``aim1.alliance.cronbach_alpha``).
     alliance_alpha: float = printed("aim1.alliance.cronbach_alpha", "all")
     #: Spearman's rho of age and alliance and its p (``aim1.age.spearman.rho`` and ``.p``).
