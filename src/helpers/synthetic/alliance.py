@@ -76,6 +76,7 @@ __all__ = [
     "SHAPE_EVALUATIONS",
     "assign_within_strata",
     "calibrate_ratings",
+    "finish_swaps",
     "fix_mean",
     "fix_median",
     "group_scores",
@@ -107,6 +108,11 @@ MEAN_PASSES = 20
 #: Distance from the target at which a group's alliance mean counts as hit: a tenth of the
 #: rounding of the two-decimal means Table 1 prints (±0.005).
 MEAN_TOLERANCE = 0.0005
+#: Most single swaps that finish each rank-sum W (:func:`finish_swaps`): each lands on the
+#: best of its candidate pairs, so two or three usually hit W exactly.
+FINISH_ROUNDS = 16
+#: Random same-cell pairs each finishing swap chooses from.
+FINISH_PAIRS = 50_000
 #: Tuning: the share of each group's lowest scorers that :func:`fix_mean` may move, so the
 #: bulk (and the ranks and medians) stays as searched.
 TAIL_SHARE = 0.25
@@ -546,6 +552,57 @@ def median_swaps(
             _swap_pairs(total, count, cell, movers, holders, wanted)
 
 
+def _random_partners(rng, cell: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``size`` random pairs of people of the same cell (O(n log n): one sort)."""
+    order = np.argsort(cell, kind="stable")
+    sorted_cell = cell[order]
+    start = np.searchsorted(sorted_cell, sorted_cell, side="left")
+    stop = np.searchsorted(sorted_cell, sorted_cell, side="right")
+    i = rng.integers(0, len(cell), size)
+    j = start[i] + np.floor(rng.random(size) * (stop[i] - start[i])).astype(np.int64)
+    return order[i], order[j]
+
+
+def finish_swaps(rng, total, count, cell, gain, target: float, allowed=None) -> None:
+    """Swap single pairs of one cell while that brings a statistic closer to ``target``.
+
+    Each round draws :data:`FINISH_PAIRS` random pairs of people of the same
+    cell, computes the change ``gain(i, j, total)`` that swapping each pair's
+    scores would make to the statistic's distance from ``target`` (signed
+    change of the statistic), and makes the one swap that lands closest, if it
+    is closer than no swap; :data:`FINISH_ROUNDS` rounds at most.
+
+    Parameters
+    ----------
+    gain : callable
+        ``gain(i, j, total) -> (current, change)`` for arrays of pairs.
+    allowed : callable, optional
+        ``allowed(i, j, total) -> bool array``: pairs that may be swapped.
+    """
+    for _ in range(FINISH_ROUNDS):
+        i, j = _random_partners(rng, cell, FINISH_PAIRS)
+        current, change = gain(i, j, total)
+        ok = (total[i] != total[j]) & (change != 0)
+        if allowed is not None:
+            ok &= allowed(i, j, total)
+        if not ok.any():
+            return
+        miss = np.where(ok, np.abs(current + change - target), np.inf)
+        best = int(np.argmin(miss))
+        if miss[best] >= abs(current - target):
+            return
+        a, b = i[best], j[best]
+        total[a], total[b] = total[b], total[a]
+
+
+def _midranks(pool: np.ndarray):
+    """A function giving each value its mid-rank within ``pool``."""
+    values = np.sort(pool)
+    return lambda x: (
+        (np.searchsorted(values, x, side="left") + np.searchsorted(values, x, side="right") + 1) / 2
+    )
+
+
 def _comparison_groups(people: pd.DataFrame) -> dict[str, np.ndarray]:
     """Each rank-sum comparison's group name per person, as the cohort derives it."""
     country = people["country"]
@@ -593,13 +650,14 @@ def assign_within_strata(
     by_score = np.lexsort((-total / count, stratum))
     labels = _comparison_groups(people)
     medians = model.alliance_subgroup_medians
-    tests = []
+    tests, targets = [], {}
     for c in RANK_SUM_COMPARISONS:
         first, second = labels[c.label] == c.first, labels[c.label] == c.second
         n1, n2 = int(first.sum()), int(second.sum())
         if n1 and n2:
             scale = np.sqrt(n1 * n2 * (n1 + n2 + 1) / 12)
             tests.append((first, second, model.alliance_rank_sums[c.label][0], scale))
+            targets[c.label] = model.alliance_rank_sums[c.label][0]
     rho_printed, p_printed = model.alliance_age_spearman
     t = stats.t.isf(p_printed / 2, n - 2)
     rho_target = float(np.sign(rho_printed) * t / np.sqrt(n - 2 + t**2))
@@ -637,7 +695,34 @@ def assign_within_strata(
         return np.array(gaps) / 0.01
 
     beta = _newton(residuals, np.zeros(x.shape[1]), ASSIGN_STEPS, ASSIGN_DIFF_STEP)
-    return permuted(beta)
+    out = permuted(beta)
+    # finish: W of each test exactly, by swapping a first-group and a second-group person
+    # of the same stratum and the same other groups, both on one side of the two medians
+    group_codes = {c.label: pd.factorize(labels[c.label])[0] for c in RANK_SUM_COMPARISONS}
+    for c in RANK_SUM_COMPARISONS:
+        if c.label not in targets:
+            continue
+        first, second = labels[c.label] == c.first, labels[c.label] == c.second
+        others = [group_codes[o.label] for o in RANK_SUM_COMPARISONS if o.label != c.label]
+        cell = pd.factorize(pd.Series(list(zip(stratum, *others, strict=True))))[0]
+        marks = list(medians.get(c.stem, {}).values())
+        low, high = min(marks, default=6.0) - 0.01, max(marks, default=0.0) + 0.01
+
+        def gain(i, j, total, first=first, second=second):
+            scores = total / count
+            pool = scores[first | second]
+            rank = _midranks(pool)
+            w = rank(scores[first]).sum() - first.sum() * (first.sum() + 1) / 2
+            # i in first takes j's score, j in second takes i's: W moves by R(s_j) - R(s_i)
+            sign = np.where(first[i] & second[j], 1.0, np.where(second[i] & first[j], -1.0, 0))
+            return w, sign * (rank(scores[j]) - rank(scores[i]))
+
+        def allowed(i, j, total, low=low, high=high):
+            a, b = total[i] / count[i], total[j] / count[j]
+            return ((a < low) & (b < low)) | ((a > high) & (b > high))
+
+        finish_swaps(rng, out, count, cell, gain, targets[c.label], allowed)
+    return out
 
 
 def _newton(residuals, start: np.ndarray, steps: int, h: float) -> np.ndarray:
