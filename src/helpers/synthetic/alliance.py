@@ -722,6 +722,21 @@ def assign_within_strata(
             return ((a < low) & (b < low)) | ((a > high) & (b > high))
 
         finish_swaps(rng, out, count, cell, gain, targets[c.label], allowed)
+    # finish: Spearman's rho with age, by swaps of people alike in every group (which
+    # change nothing else); with the multisets of ranks fixed, rho moves by
+    # (a_i - a_j)(R_j - R_i) / ((n - 1) s_a s_R) for age ranks a and score ranks R
+    same = pd.factorize(pd.Series(list(zip(stratum, *group_codes.values(), strict=True))))[0]
+
+    def rho_gain(i, j, total):
+        scores = total / count
+        ranks = stats.rankdata(scores)
+        rank = _midranks(scores)
+        rho = np.corrcoef(age_ranks, ranks)[0, 1]
+        scale = (n - 1) * age_ranks.std(ddof=1) * ranks.std(ddof=1)
+        change = (age_ranks[i] - age_ranks[j]) * (rank(scores[j]) - rank(scores[i])) / scale
+        return rho, change
+
+    finish_swaps(rng, out, count, same, rho_gain, rho_target)
     return out
 
 
