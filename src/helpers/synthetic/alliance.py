@@ -73,6 +73,7 @@ __all__ = [
     "HALVINGS",
     "MEAN_PASSES",
     "MEAN_TOLERANCE",
+    "SEARCH_SAMPLE",
     "SHAPE_EVALUATIONS",
     "assign_within_strata",
     "calibrate_ratings",
@@ -90,6 +91,11 @@ __all__ = [
 #: Most evaluations of the group-shape least squares (twelve parameters; the bundled data
 #: set converges in far fewer: each Jacobian costs 13).
 SHAPE_EVALUATIONS = 400
+#: Most people the two searches (steps 1 and 3) fit on: larger cohorts are fitted on a
+#: random sample of this size (aiming at the paper's effects: Dunn's Z and W scaled to the
+#: sample), and only the exact fix-ups and finishing swaps run on everyone. The paper's
+#: cohort (3,087) is searched whole.
+SEARCH_SAMPLE = 20_000
 #: Tuning: the distance from each target of the group-shape search that counts as one unit
 #: of its least squares: a fifth of the rounding of two-decimal means and SDs, a fifth of
 #: that of Dunn's two-decimal Z, and the tie share to about its spread over the three
@@ -246,51 +252,73 @@ def group_scores(rng, model: PopulationModel, utilization, count, drawn) -> np.n
         ]
     )
 
-    centre = np.array([model.groups[g].alliance_median for g in utilization])
-    bands = (centre - _MEDIAN_HALF_WIDTH, centre + _MEDIAN_HALF_WIDTH)
     total_median = printed("table1.alliance.median", "total")
     total_sd = printed("table1.alliance.sd", "total")
     key = rng.random(n)  # the order in which fix_mean takes people
+    printed_n = printed_count("cohort.analyzed")
 
-    def totals(params: np.ndarray, exact: bool = True) -> np.ndarray:
-        out = np.empty(n, dtype=np.int64)
-        for i, (group, rows) in enumerate(members.items()):
-            g = model.groups[group]
-            deficit = _deficits(
-                position[rows], params[4 * i : 4 * i + 4], 5 - g.alliance_median, 5 - g.alliance_min
-            )
-            out[rows] = _on_lattice(5 - deficit, count[rows], floor[rows])
-        if not exact:
+    def search(idx: np.ndarray):
+        """``totals`` and ``residuals`` of the people ``idx`` (the cohort, or a sample of it)."""
+        m = len(idx)
+        util, c, lowest_ok, pos = utilization[idx], count[idx], floor[idx], position[idx]
+        subsets = {g: np.flatnonzero(util == g) for g in UTILIZATION_TYPES}
+        centre = np.array([model.groups[g].alliance_median for g in util])
+        bands = (centre - _MEDIAN_HALF_WIDTH, centre + _MEDIAN_HALF_WIDTH)
+        # Dunn's Z grows as the square root of the cohort: aim at the paper's effect
+        z_scale = np.sqrt(m / printed_n)
+
+        def totals(params: np.ndarray, exact: bool = True) -> np.ndarray:
+            out = np.empty(m, dtype=np.int64)
+            for i, (group, rows) in enumerate(subsets.items()):
+                g = model.groups[group]
+                deficit = _deficits(
+                    pos[rows], params[4 * i : 4 * i + 4], 5 - g.alliance_median, 5 - g.alliance_min
+                )
+                out[rows] = _on_lattice(5 - deficit, c[rows], lowest_ok[rows])
+            if not exact:
+                return out
+            # exact: each group's minimum and median, then the whole cohort's median (moving
+            # no one across their group's median), then each group's mean in its tail
+            lowest = {}
+            for group, rows in subsets.items():
+                g = model.groups[group]
+                if len(rows) == 0:
+                    continue
+                lowest[group] = rows[np.argmin(out[rows] / c[rows])]
+                out[lowest[group]] = g.alliance_min * c[lowest[group]]
+                fix_median(out, c, rows[rows != lowest[group]], g.alliance_median)
+            fix_median(out, c, np.arange(m), total_median, bands)
+            for group, rows in subsets.items():
+                g = model.groups[group]
+                if len(rows) == 0:
+                    continue
+                movable = rows[rows != lowest[group]]
+                fix_mean(key[idx], out, c, rows, movable, g.alliance_mean, g.alliance_min)
             return out
-        # exact: each group's minimum and median, then the whole cohort's median (moving no
-        # one across their group's median), then each group's mean in its tail
-        lowest = {}
-        for group, rows in members.items():
-            g = model.groups[group]
-            lowest[group] = rows[np.argmin(out[rows] / count[rows])]
-            out[lowest[group]] = g.alliance_min * count[lowest[group]]
-            fix_median(out, count, rows[rows != lowest[group]], g.alliance_median)
-        fix_median(out, count, np.arange(n), total_median, bands)
-        for group, rows in members.items():
-            g = model.groups[group]
-            movable = rows[rows != lowest[group]]
-            fix_mean(key, out, count, rows, movable, g.alliance_mean, g.alliance_min)
-        return out
 
-    def residuals(params: np.ndarray, exact: bool = True) -> np.ndarray:
-        scores = totals(params, exact) / count
-        gaps = []
-        for group, rows in members.items():
-            g = model.groups[group]
+        def residuals(params: np.ndarray, exact: bool = True) -> np.ndarray:
+            scores = totals(params, exact) / c
+            gaps = []
+            for group, rows in subsets.items():
+                g = model.groups[group]
+                gaps += [
+                    (scores[rows].mean() - g.alliance_mean) / SHAPE_SCALE["mean"],
+                    (scores[rows].std(ddof=1) - g.alliance_sd) / SHAPE_SCALE["sd"],
+                ]
+            gaps.append((scores.std(ddof=1) - total_sd) / SHAPE_SCALE["sd"])
             gaps += [
-                (scores[rows].mean() - g.alliance_mean) / SHAPE_SCALE["mean"],
-                (scores[rows].std(ddof=1) - g.alliance_sd) / SHAPE_SCALE["sd"],
+                (_dunn_z(scores, util, a, b) - z * z_scale) / SHAPE_SCALE["z"] for a, b, z in pairs
             ]
-        gaps.append((scores.std(ddof=1) - total_sd) / SHAPE_SCALE["sd"])
-        gaps += [(_dunn_z(scores, utilization, a, b) - z) / SHAPE_SCALE["z"] for a, b, z in pairs]
-        gaps.append((_tie_share(scores) - tie_target) / SHAPE_SCALE["ties"])
-        return np.array(gaps)
+            gaps.append((_tie_share(scores) - tie_target) / SHAPE_SCALE["ties"])
+            return np.array(gaps)
 
+        return totals, residuals
+
+    # the search runs on at most SEARCH_SAMPLE people; the fix-ups then on everyone
+    sample = np.arange(n)
+    if n > SEARCH_SAMPLE:
+        sample = np.sort(rng.choice(n, SEARCH_SAMPLE, replace=False))
+    _, residuals = search(sample)
     start = np.tile([0.35, 1.0, 1.5, 2.0], len(members))
     low = np.tile([0.05, 0.2, 0.1, 0.3], len(members))
     high = np.tile([0.49, 5.0, 4.0, 12.0], len(members))
@@ -306,6 +334,7 @@ def group_scores(rng, model: PopulationModel, utilization, count, drawn) -> np.n
     fit = optimize.least_squares(
         residuals, rough.x, bounds=(low, high), diff_step=0.05, max_nfev=SHAPE_EVALUATIONS
     )
+    totals, _ = search(np.arange(n))
     return totals(fit.x)
 
 
@@ -647,54 +676,75 @@ def assign_within_strata(
     noise = rng.normal(0, 1, n)
     codes = pd.factorize(people["utilization"].to_numpy())[0]
     stratum = codes.astype(np.int64) * (int(count.max()) + 1) + count
-    by_score = np.lexsort((-total / count, stratum))
     labels = _comparison_groups(people)
     medians = model.alliance_subgroup_medians
-    tests, targets = [], {}
-    for c in RANK_SUM_COMPARISONS:
-        first, second = labels[c.label] == c.first, labels[c.label] == c.second
-        n1, n2 = int(first.sum()), int(second.sum())
-        if n1 and n2:
-            scale = np.sqrt(n1 * n2 * (n1 + n2 + 1) / 12)
-            tests.append((first, second, model.alliance_rank_sums[c.label][0], scale))
-            targets[c.label] = model.alliance_rank_sums[c.label][0]
+    # each printed W as a share of n1 n2 (the paper's AUC), so a larger cohort aims at the
+    # paper's effect; for the paper's cohort the target is the printed W itself
+    auc = {
+        c.label: model.alliance_rank_sums[c.label][0] / np.prod(_sizes(c.first, c.second))
+        for c in RANK_SUM_COMPARISONS
+    }
     rho_printed, p_printed = model.alliance_age_spearman
-    t = stats.t.isf(p_printed / 2, n - 2)
-    rho_target = float(np.sign(rho_printed) * t / np.sqrt(n - 2 + t**2))
+    printed_n = printed_count("cohort.analyzed")
+    t = stats.t.isf(p_printed / 2, printed_n - 2)
+    rho_target = float(np.sign(rho_printed) * t / np.sqrt(printed_n - 2 + t**2))
     age_ranks = stats.rankdata(people["age"].to_numpy())
 
-    # the subgroup medians: sex first; then country among people of one sex; then the
-    # screen among people of one sex and country, so no fix undoes an earlier one
-    cells, fixes = stratum.copy(), []
-    for c in RANK_SUM_COMPARISONS:
-        group = labels[c.label]
-        first, second = group == c.first, group == c.second
-        for subgroup, name in ((first, c.first), (second, c.second)):
-            median = medians.get(c.stem, {}).get(name)
-            if median is not None:
-                fixes.append((cells, subgroup, median))
-        cells = pd.factorize(pd.Series(list(zip(cells, group, strict=True))))[0]
+    def assignment(idx: np.ndarray):
+        """``permuted`` and ``residuals`` of the people ``idx`` (the cohort, or a sample)."""
+        m = len(idx)
+        c, tot, strat, lab = count[idx], total[idx], stratum[idx], {}
+        for key, value in labels.items():
+            lab[key] = value[idx]
+        by_score = np.lexsort((-tot / c, strat))
+        tests, targets = [], {}
+        for comparison in RANK_SUM_COMPARISONS:
+            group = lab[comparison.label]
+            first, second = group == comparison.first, group == comparison.second
+            n1, n2 = int(first.sum()), int(second.sum())
+            if n1 and n2:
+                scale = np.sqrt(n1 * n2 * (n1 + n2 + 1) / 12)
+                targets[comparison.label] = auc[comparison.label] * n1 * n2
+                tests.append((first, second, targets[comparison.label], scale))
+        # the subgroup medians: sex first; then country among people of one sex; then the
+        # screen among people of one sex and country, so no fix undoes an earlier one
+        cells, fixes = strat.copy(), []
+        for comparison in RANK_SUM_COMPARISONS:
+            group = lab[comparison.label]
+            for name in (comparison.first, comparison.second):
+                median = medians.get(comparison.stem, {}).get(name)
+                if median is not None:
+                    fixes.append((cells, group == name, median))
+            cells = pd.factorize(pd.Series(list(zip(cells, group, strict=True))))[0]
+        ages = stats.rankdata(people["age"].to_numpy()[idx])
 
-    def permuted(beta: np.ndarray) -> np.ndarray:
-        latent = x @ beta + noise
-        by_person = np.lexsort((-latent, stratum))
-        out = np.empty(n, dtype=np.int64)
-        out[by_person] = total[by_score]
-        for cell, subgroup, median in fixes:
-            median_swaps(out, count, cell, subgroup, median)
-        return out
+        def permuted(beta: np.ndarray) -> np.ndarray:
+            latent = x[idx] @ beta + noise[idx]
+            by_person = np.lexsort((-latent, strat))
+            out = np.empty(m, dtype=np.int64)
+            out[by_person] = tot[by_score]
+            for cell, subgroup, median in fixes:
+                median_swaps(out, c, cell, subgroup, median)
+            return out
 
-    def residuals(beta: np.ndarray) -> np.ndarray:
-        scores = permuted(beta) / count
-        gaps = [
-            (_rank_sum_w(scores[first], scores[second]) - w) / scale
-            for first, second, w, scale in tests
-        ]
-        rho = np.corrcoef(age_ranks, stats.rankdata(scores))[0, 1]
-        gaps.append((rho - rho_target) * np.sqrt(n))
-        return np.array(gaps) / 0.01
+        def residuals(beta: np.ndarray) -> np.ndarray:
+            scores = permuted(beta) / c
+            gaps = [
+                (_rank_sum_w(scores[first], scores[second]) - w) / scale
+                for first, second, w, scale in tests
+            ]
+            rho = np.corrcoef(ages, stats.rankdata(scores))[0, 1]
+            gaps.append((rho - rho_target) * np.sqrt(m))
+            return np.array(gaps) / 0.01
 
+        return permuted, residuals, targets
+
+    sample = np.arange(n)
+    if n > SEARCH_SAMPLE:
+        sample = np.sort(rng.choice(n, SEARCH_SAMPLE, replace=False))
+    _, residuals, _ = assignment(sample)
     beta = _newton(residuals, np.zeros(x.shape[1]), ASSIGN_STEPS, ASSIGN_DIFF_STEP)
+    permuted, _, targets = assignment(np.arange(n))
     out = permuted(beta)
     # finish: W of each test exactly, by swapping a first-group and a second-group person
     # of the same stratum and the same other groups, both on one side of the two medians
