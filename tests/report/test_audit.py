@@ -26,7 +26,9 @@ from helpers.design import (
 from helpers.report import audit, intervals
 from helpers.report.audit import nonparametric as audit_nonparametric
 from helpers.report.audit import regression as audit_regression
+from helpers.report.audit.nonparametric import _h_from_dunn
 from helpers.report.published import load_published
+from helpers.stats.nonparametric import dunn_test, kruskal_wallis
 from helpers.stats.regression import moderation
 
 
@@ -108,6 +110,11 @@ def test_the_corrected_paper_raises_no_alarm():
         # a CI of 15.42 +/- 1.23 gives t = 24.6: p is far below .001
         ("aim2.change.p", "screened_positive", "0.20", "aim2.change.p [screened_positive]", True),
         ("aim1.alliance.mean", "all", "4.45", "aim1.alliance.mean [all]", False),
+        # the two Dunn Z fix H = 10.78 to 10.86 (sum n_g d_g^2 with sum n_g d_g = 0)
+        ("aim1.utilization.kruskal.H", "all", "12.83", "aim1.utilization.kruskal.H [all]",
+         False),
+        ("aim1.utilization.dunn.z", "coaching vs both", "3.41",
+         "aim1.utilization.kruskal.H [all]", False),
         # Bonferroni would make the second Dunn p .048: no adjustment then fits a printed .06
         ("aim1.utilization.dunn.p_adj", "coaching vs both", "0.06",
          "aim1.utilization.dunn.p_adj [coaching vs both]", False),
@@ -119,6 +126,16 @@ def test_a_planted_inconsistency_is_found(key, group, printed, claim, gross):
     flagged = findings[~findings["consistent"]]
     assert claim in set(flagged["claim"])
     assert flagged.loc[flagged["claim"] == claim, "gross"].any() == gross
+
+
+def test_h_from_dunn_z_is_the_kruskal_wallis_h_of_the_same_ranks():
+    rng = np.random.default_rng(2)
+    sizes = {"a": 300, "b": 120, "c": 90}
+    groups = np.repeat(list(sizes), list(sizes.values()))
+    values = rng.integers(1, 6, len(groups)) + (groups == "a") * rng.integers(0, 2, len(groups))
+    z = dunn_test(values, groups, [("a", "b"), ("a", "c")])["z"].to_numpy()
+    h = kruskal_wallis(values, groups)["H"]
+    assert _h_from_dunn(z[0], z[1], tuple(sizes.values())) == pytest.approx(h, rel=1e-9)
 
 
 def test_the_paper_implies_holm():

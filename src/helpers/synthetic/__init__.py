@@ -29,7 +29,11 @@ Two modes
     statistics hit the published ones closely by construction, as R's
     ``faux`` does with ``empirical = TRUE``: exact group sizes and category
     counts, group means of age, sessions, time in care and follow-up period,
-    alliance group means, WHO-5 change by utilization type, and a follow-up
+    alliance scores found by a search that meets every printed aim 1 and
+    Table 1 alliance number together (:mod:`~helpers.synthetic.alliance`:
+    group means, SDs, medians and minima, Dunn's Z and so H, the rank-sum
+    tests and medians by sex, country and screen, Spearman's rho with age and
+    Cronbach's alpha), WHO-5 change by utilization type, and a follow-up
     WHO-5 whose complete-case regression reproduces Table 2 (its residuals
     are made orthogonal to the predictors and to the moderation products).
 
@@ -45,8 +49,10 @@ Modules
     The person plan (:func:`plan_people`).
 :mod:`~helpers.synthetic.responses`
     Alliance item responses and the follow-up WHO-5.
+:mod:`~helpers.synthetic.alliance`
+    Matched mode's search for alliance scores consistent with aim 1 and Table 1.
 :mod:`~helpers.synthetic.matched`
-    Matched mode's adjustments.
+    Matched mode's other adjustments.
 :mod:`~helpers.synthetic.render`
     Events and CSV files (:func:`render_raw`, :func:`write_raw`).
 :mod:`~helpers.synthetic.dataset`

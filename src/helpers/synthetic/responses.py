@@ -2,8 +2,9 @@
 
 Item responses are drawn for the rated sessions of analysed people
 (:func:`draw_ratings`), scored as the derivation scores them
-(:func:`alliance_by_person`), and in matched mode nudged until each
-utilization type's mean alliance is Table 1's (:func:`match_alliance_means`).
+(:func:`alliance_by_person`), and in matched mode rebuilt by the search of
+:mod:`helpers.synthetic.alliance` so that every printed aim 1 and Table 1
+alliance number comes out as printed.
 The follow-up WHO-5 (:func:`followup_who5`) then uses the alliance scores:
 screened-positive analysed people follow the aim 3 outcome model
 (:mod:`helpers.synthetic.outcome`), everyone else a small random change.
@@ -14,31 +15,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.design import UTILIZATION_TYPES, WHO5_CUTOFF, WHO5_MAX
+from helpers.design import WHO5_CUTOFF, WHO5_MAX
 from helpers.synthetic import outcome
+from helpers.synthetic.alliance import calibrate_ratings
 from helpers.synthetic.matched import matched_followup
 from helpers.synthetic.model import PopulationModel
 
 __all__ = [
-    "ALLIANCE_MEAN_PASSES",
-    "ALLIANCE_MEAN_TOLERANCE",
-    "ALLIANCE_TAIL_QUANTILE",
     "alliance_by_person",
     "draw_ratings",
     "followup_who5",
-    "match_alliance_means",
 ]
-
-#: Most passes of :func:`match_alliance_means`: each moves about the gap's worth of item
-#: responses one step, so each group's mean converges to its target within a few passes
-#: (the bundled data set needs 8).
-ALLIANCE_MEAN_PASSES = 60
-#: Distance from the target at which a group's alliance mean counts as hit: a tenth of the
-#: rounding of the two-decimal means Table 1 prints (±0.005).
-ALLIANCE_MEAN_TOLERANCE = 0.0005
-#: Tuning: only people at or below this quantile of their group's alliance scores are
-#: moved, so the bulk of the distribution (and the ranks) stays as drawn.
-ALLIANCE_TAIL_QUANTILE = 0.25
 
 
 def draw_ratings(rng, model: PopulationModel, plan, sessions, matched: bool) -> pd.DataFrame:
@@ -72,7 +59,7 @@ def draw_ratings(rng, model: PopulationModel, plan, sessions, matched: bool) -> 
         }
     )
     if matched:
-        match_alliance_means(rng, model, plan, ratings)
+        calibrate_ratings(rng, model, plan, ratings)
     return ratings
 
 
@@ -89,51 +76,6 @@ def alliance_by_person(ratings: pd.DataFrame) -> pd.Series:
     )
     sums = frame.groupby("person")[["total", "count"]].sum()
     return sums["total"] / sums["count"]
-
-
-def match_alliance_means(rng, model: PopulationModel, plan, ratings) -> None:
-    """Bump single item responses until each group's alliance mean hits its target.
-
-    Only the lowest quarter of each group's scorers is moved, so the bulk of
-    the distribution (and the ranks the nonparametric tests use) stays as drawn.
-    """
-    utilization = plan["utilization"].to_numpy()
-    person = ratings["person"].to_numpy()
-    for group in UTILIZATION_TYPES:
-        target = model.groups[group].alliance_mean
-        floor = model.groups[group].alliance_min
-        in_group = utilization[person] == group
-        if not in_group.any():
-            continue
-        for column in ("wai_bond", "wai_goals"):
-            values = ratings[column].to_numpy().copy()
-            values[in_group & (values > 0)] = np.maximum(values[in_group & (values > 0)], floor)
-            ratings[column] = values
-        lowest = alliance_by_person(ratings[in_group]).idxmin()
-        for column in ("wai_bond", "wai_goals"):
-            ratings.loc[(person == lowest) & (ratings[column] > 0).to_numpy(), column] = floor
-        whole_group, in_group = in_group, in_group & (person != lowest)
-        for _ in range(ALLIANCE_MEAN_PASSES):
-            scores = alliance_by_person(ratings[whole_group])
-            gap = target - scores.mean()
-            if abs(gap) < ALLIANCE_MEAN_TOLERANCE or len(scores) == 0:
-                break
-            step = 1 if gap > 0 else -1
-            column = "wai_bond" if rng.random() < 0.5 else "wai_goals"
-            values = ratings[column].to_numpy().copy()
-            # move the tail, not the bulk: only the group's lowest quarter of scorers
-            low = scores.index[scores <= scores.quantile(ALLIANCE_TAIL_QUANTILE)].to_numpy()
-            in_tail = np.isin(ratings["person"].to_numpy(), low)
-            movable = np.flatnonzero(
-                in_group & in_tail & (values > 0) & (values + step >= floor) & (values + step <= 5)
-            )
-            if len(movable) == 0:
-                continue
-            items_per_person = 2 * ratings[in_group].groupby("person").size().mean()
-            count = int(min(len(movable), max(1, abs(gap) * len(scores) * items_per_person / 2)))
-            chosen = rng.choice(movable, size=count, replace=False)
-            values[chosen] += step
-            ratings[column] = values
 
 
 def followup_who5(

@@ -6,7 +6,13 @@ from collections.abc import Callable, Iterable
 
 from helpers.report.audit.change import anova, cohen_d, mean_change
 from helpers.report.audit.cohort import count_totals, percentages, repeated, weighted_totals
-from helpers.report.audit.nonparametric import dunn, kruskal, spearman, wilcoxon
+from helpers.report.audit.nonparametric import (
+    dunn,
+    kruskal,
+    kruskal_from_dunn,
+    spearman,
+    wilcoxon,
+)
 from helpers.report.audit.regression import coefficients, model_fit
 from helpers.report.intervals import Finding, Paper
 
@@ -17,6 +23,7 @@ CHECKS: tuple[Callable[[Paper], Iterable[Finding]], ...] = (
     weighted_totals,
     repeated,
     kruskal,
+    kruskal_from_dunn,
     dunn,
     wilcoxon,
     spearman,

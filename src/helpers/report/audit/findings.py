@@ -93,6 +93,7 @@ _CONTRADICTIONS = frozenset(
         "p from F",
         "p from chi-square",
         "effect size from H",
+        "H from Dunn Z",
         "p from Wilcoxon W (no-ties bound)",
         "p from effect size r",
         "effect size r from W (no-ties bound)",

@@ -1,7 +1,7 @@
 """Checks of aim 1's rank tests.
 
-Kruskal–Wallis p and eta² from H, Dunn's adjusted p from Z (and which adjustment the paper
-used), Wilcoxon p and r from W, Spearman p from rho.
+Kruskal–Wallis p and eta² from H, H from Dunn's Z, Dunn's adjusted p from Z (and which
+adjustment the paper used), Wilcoxon p and r from W, Spearman p from rho.
 """
 
 from __future__ import annotations
@@ -148,6 +148,53 @@ def dunn(paper: Paper) -> Iterator[Finding]:
         + (", ".join(methods) if methods else "none of none, Bonferroni, Holm, BH"),
         premise=f"{words}, and no adjustment of these by none, Bonferroni, Holm or BH gives "
         "both printed adjusted p",
+    )
+
+
+def _h_from_dunn(z1: float, z2: float, sizes: tuple[float, float, float]) -> float:
+    """Kruskal–Wallis H of three groups from Dunn's Z of the first against each other.
+
+    With the tie-corrected rank variance :math:`S` that both tests use and
+    :math:`d_g = (\\bar R_g - \\bar R) / \\sqrt{S}`, Dunn's
+    :math:`Z_{ag} = (d_a - d_g) / \\sqrt{1/n_a + 1/n_g}` and
+    :math:`H = \\sum_g n_g d_g^2` with :math:`\\sum_g n_g d_g = 0`; two Z's that share
+    group :math:`a` fix every :math:`d_g`, so they fix H.
+
+    Examples
+    --------
+    >>> round(_h_from_dunn(2.70, 2.41, (2003, 555, 529)), 2)
+    10.82
+    """
+    na, n1, n2 = sizes
+    gap1, gap2 = z1 * math.sqrt(1 / na + 1 / n1), z2 * math.sqrt(1 / na + 1 / n2)
+    da = (n1 * gap1 + n2 * gap2) / (na + n1 + n2)
+    return na * da**2 + n1 * (da - gap1) ** 2 + n2 * (da - gap2) ** 2
+
+
+def kruskal_from_dunn(paper: Paper) -> Iterator[Finding]:
+    """H recomputed from the two printed Dunn Z (they share a group) and the group sizes."""
+    (a, b1), (a2, b2) = DUNN_PAIRS[:2]
+    if a != a2:  # the two printed pairs must share their first group
+        return
+    z = "aim1.utilization.dunn.z"
+    pairs = (pair_label(a, b1), pair_label(a, b2))
+    sizes = tuple(paper.value(f"cohort.utilization.{g}.n", "all") for g in (a, b1, b2))
+    z1, z2 = (paper.value(z, pair) for pair in pairs)
+    h = _h_from_dunn(z1, z2, sizes)
+    yield finding(
+        paper,
+        check="H from Dunn Z",
+        key="aim1.utilization.kruskal.H",
+        group="all",
+        recomputed=span(
+            lambda x, y: _h_from_dunn(x, y, sizes), paper.box(z, pairs[0]), paper.box(z, pairs[1])
+        ),
+        arithmetic=f"d_{a} - d_{b1} = {z1:g} x sqrt(1/{sizes[0]:g} + 1/{sizes[1]:g}), "
+        f"d_{a} - d_{b2} = {z2:g} x sqrt(1/{sizes[0]:g} + 1/{sizes[2]:g}), "
+        f"sum n_g d_g = 0: H = sum n_g d_g^2 = {h:.4g}",
+        premise=f"Dunn's Z = {paper.text(z, pairs[0])} and {paper.text(z, pairs[1])} with "
+        f"n = {', '.join(count(n) for n in sizes)}",
+        value=h,
     )
 
 
