@@ -69,6 +69,7 @@ requirements: $(STAMP) ## Regenerate requirements.txt from environment.yml (the 
 
 data: $(STAMP) ## Regenerate the bundled SYNTHETIC data (SEED, REGISTRANTS, MODE, DATA_OUT to change)
 	$(PY) -m helpers.synthetic "$$RUN_DATA_OUT" --seed $(SEED) --mode $(MODE) $(if $(REGISTRANTS),--registrants $(REGISTRANTS))
+	$(PY) -m helpers.report.calibration "$$RUN_DATA_OUT"
 
 bench: export RUN_BENCH_SCALES := $(value SCALES)
 bench: export RUN_BENCH_REPEATS := $(value REPEATS)

@@ -161,7 +161,7 @@ def test_the_models_calibration_targets_are_the_papers_printed_values():
     assert model.followup_cohen_d == number("aim2.change.cohen_d", "screened_positive")
 
 
-def test_the_typed_baseline_mean_is_the_one_the_paper_implies():
+def test_the_baseline_mean_is_the_one_the_paper_implies():
     # 20.42 is not printed: it is aim 2's mean change over its percentage improvement
     change = _printed("aim2.change.mean", "screened_positive")
     percent = _printed("aim2.change.pct_improvement", "screened_positive")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from helpers.design import UTILIZATION_TYPES, WINDOW_END, WINDOW_START
+from helpers.design import UTILIZATION_TYPES, WHO5_STEP, WINDOW_END, WINDOW_START
 from helpers.report.published import printed, printed_count
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "MODES",
     "NON_US_COUNTRIES",
     "REGISTRANTS",
+    "TABLE1_TOTALS",
     "GroupModel",
     "Moments",
     "PopulationModel",
@@ -119,12 +120,16 @@ REGISTRANTS = sum(_default_fates().values())
 
 @dataclass(frozen=True)
 class Moments:
-    """Target moments and bounds of one variable (the paper's Table 1 cell)."""
+    """Target moments and bounds of one variable (the paper's Table 1 cell).
+
+    ``median`` is None where the paper prints none (age by group).
+    """
 
     mean: float
     sd: float
     low: float
     high: float
+    median: float | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,8 @@ class GroupModel:
     country : (us, non_us, missing)
         Shares; Table 1 counts over the whole group.
     age, sessions, time_in_care, followup_days : Moments
-        Table 1 means, SDs, minima and maxima.
+        Table 1 means, SDs, minima, maxima and medians (age: no median, and the
+        whole cohort's range).
     screened_positive : float
         Share with baseline WHO-5 at or below 28; Table 1.
     alliance_log_rate, alliance_sd_log_rate : float
@@ -183,12 +189,13 @@ class GroupModel:
 
 
 def _table1_moments(stem: str, group: str) -> Moments:
-    """Table 1's mean, SD, minimum and maximum of ``table1.<stem>.*`` for one group."""
+    """Table 1's mean, SD, minimum, maximum and median of ``table1.<stem>.*`` for one group."""
     return Moments(
         printed(f"table1.{stem}.mean", group),
         printed(f"table1.{stem}.sd", group),
         printed_count(f"table1.{stem}.min", group),
         printed_count(f"table1.{stem}.max", group),
+        printed(f"table1.{stem}.median", group),
     )
 
 
@@ -228,6 +235,31 @@ def _default_groups() -> dict[str, GroupModel]:
     return {group: _default_group(group) for group in UTILIZATION_TYPES}
 
 
+#: The :class:`GroupModel` fields that Table 1 also prints for the whole cohort, with their stems.
+TABLE1_TOTALS = {
+    "age": "age",
+    "sessions": "sessions",
+    "time_in_care": "time_in_care_days",
+    "followup_days": "followup_days",
+}
+
+
+def _default_totals() -> dict[str, Moments]:
+    """Table 1's total column: the whole cohort's moments of each variable (age: no median)."""
+    totals = {}
+    for name, stem in TABLE1_TOTALS.items():
+        if name == "age":
+            totals[name] = Moments(
+                printed("table1.age.mean", "total"),
+                printed("table1.age.sd", "total"),
+                printed_count("cohort.age.min"),
+                printed_count("cohort.age.max"),
+            )
+        else:
+            totals[name] = _table1_moments(stem, "total")
+    return totals
+
+
 @dataclass(frozen=True)
 class PopulationModel:
     """Every parameter of the synthetic population, with the paper's calibration as defaults.
@@ -256,6 +288,9 @@ class PopulationModel:
     #: Registrants per fate at the default scale (sums to ``registrants``).
     fates: dict[str, int] = field(default_factory=_default_fates)
     groups: dict[str, GroupModel] = field(default_factory=_default_groups)
+    #: Table 1's total column (``table1.*`` [total]): matched mode picks each group's mean
+    #: and SD within its printed rounding so that the pooled cohort also matches these.
+    totals: dict[str, Moments] = field(default_factory=_default_totals)
     window_start: str = WINDOW_START
     window_end: str = WINDOW_END
 
@@ -277,10 +312,14 @@ class PopulationModel:
 
     # WHO-5 at baseline, on the raw 0-25 scale (total / 4)
     #: Mean baseline WHO-5 of screened-positive people. The paper prints it only through
-    #: ``aim2.change.mean`` / ``aim2.change.pct_improvement`` (15.42 / 75.5% = 20.42 to two
-    #: decimals), which is not exactly 20.42, so the value is typed; a test checks it
-    #: against those two printed values.
-    baseline_positive_mean_raw: float = 20.42 / 4
+    #: aim 2's mean change and its percentage improvement, so it is derived from them:
+    #: ``aim2.change.mean`` / (``aim2.change.pct_improvement`` / 100) = 15.42 / 0.755
+    #: = 20.42 (20.4238), on the raw scale (/ 4).
+    baseline_positive_mean_raw: float = (
+        printed("aim2.change.mean", _POSITIVE)
+        / (printed("aim2.change.pct_improvement", _POSITIVE) / 100)
+        / WHO5_STEP
+    )
     #: Tuning (not printed): SD of the screened-positive baseline (7.1 WHO-5 points); with
     #: the follow-up spread it sets Cohen's d_av (``aim2.change.cohen_d``).
     baseline_positive_sd_raw: float = 7.1 / 4

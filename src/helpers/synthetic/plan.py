@@ -10,20 +10,24 @@ rendered (:mod:`helpers.synthetic.responses`).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
 from helpers.design import MIN_FOLLOWUP_DAYS, UTILIZATION_TYPES, WHO5_CUTOFF, WHO5_MAX, WHO5_STEP
-from helpers.synthetic.matched import integers_with_mean, scale_to_sd, standardize
+from helpers.synthetic.matched import integers_with_mean
 from helpers.synthetic.model import (
     FATES,
     MODES,
     NON_US_COUNTRIES,
+    TABLE1_TOTALS,
     GroupModel,
     Moments,
     PopulationModel,
 )
+from helpers.synthetic.moments import integers_with_moments, joint_targets
 
 __all__ = ["exact_counts", "plan_people"]
 
@@ -148,13 +152,14 @@ def plan_people(model: PopulationModel, rng: np.random.Generator, mode: str) -> 
     country = np.empty(n, dtype=object)
     analysed = plan["fate"].to_numpy() == "analysed"
     missing_positive = _missing_sex_among_positives(model, plan, analysed)
+    fitted = _joint_groups(model, plan, analysed) if matched else model.groups
     for group in UTILIZATION_TYPES:
-        g = model.groups[group]
         for is_analysed in (True, False):
             rows = np.flatnonzero(
                 (plan["utilization"].to_numpy() == group) & (analysed == is_analysed)
             )
             exact = matched and is_analysed
+            g = fitted[group] if exact else model.groups[group]
             m = len(rows)
             if m == 0:
                 continue
@@ -164,12 +169,15 @@ def plan_people(model: PopulationModel, rng: np.random.Generator, mode: str) -> 
             country[rows] = np.where(country_group == "non_us", codes, country_group)
             age = rng.normal(g.age.mean, g.age.sd, m)
             if exact:
-                age = standardize(age, g.age.mean, g.age.sd)
-            columns["age"][rows] = integers_with_mean(rng, age, g.age, exact)
+                columns["age"][rows] = integers_with_moments(rng, age, g.age)
+            else:
+                columns["age"][rows] = integers_with_mean(rng, age, g.age, False)
             sessions = _draw_sessions(rng, g.sessions, m)
-            if exact:
-                sessions = standardize(sessions, g.sessions.mean, g.sessions.sd)
-            columns["n_sessions"][rows] = integers_with_mean(rng, sessions, g.sessions, exact)
+            if exact:  # a continuous version of the counts: ties broken at random
+                sessions = sessions + rng.random(m) - 0.5
+                columns["n_sessions"][rows] = integers_with_moments(rng, sessions, g.sessions)
+            else:
+                columns["n_sessions"][rows] = integers_with_mean(rng, sessions, g.sessions, False)
             care = _draw_care(rng, g, columns["n_sessions"][rows], exact)
             columns["time_in_care_days"][rows] = care
             columns["followup_days"][rows] = _draw_followup(rng, g, care, exact)
@@ -191,6 +199,24 @@ def plan_people(model: PopulationModel, rng: np.random.Generator, mode: str) -> 
         rng, plan["followup_days"].to_numpy() - plan["time_in_care_days"].to_numpy()
     )
     return plan
+
+
+def _joint_groups(model: PopulationModel, plan, analysed) -> dict[str, GroupModel]:
+    """Each group's Table 1 targets, moved within their rounding to pool to the total's.
+
+    See :func:`helpers.synthetic.moments.joint_targets`.
+    """
+    sizes = plan.loc[analysed, "utilization"].value_counts().to_dict()
+    fitted = dict(model.groups)
+    for name in TABLE1_TOTALS:
+        targets = joint_targets(
+            {g: getattr(model.groups[g], name) for g in UTILIZATION_TYPES},
+            sizes,
+            model.totals[name],
+        )
+        for g in UTILIZATION_TYPES:
+            fitted[g] = dataclasses.replace(fitted[g], **{name: targets[g]})
+    return fitted
 
 
 def _missing_sex_among_positives(model, plan, analysed) -> dict[str, int]:
@@ -242,7 +268,12 @@ def _draw_sessions(rng, moments: Moments, m: int) -> np.ndarray:
 
 
 def _draw_care(rng, g: GroupModel, sessions: np.ndarray, exact: bool) -> np.ndarray:
-    """Days from first to last session: 0 for one session, gamma-distributed otherwise."""
+    """Days from first to last session: 0 for one session, gamma-distributed otherwise.
+
+    In matched mode the people with one session keep 0 and the others (at
+    least a day) carry Table 1's mean, SD, median and range
+    (:func:`helpers.synthetic.moments.integers_with_moments`).
+    """
     several = sessions > 1
     share = max(several.mean(), 1e-9)
     mean = g.time_in_care.mean / share
@@ -251,32 +282,31 @@ def _draw_care(rng, g: GroupModel, sessions: np.ndarray, exact: bool) -> np.ndar
     care = np.zeros(len(sessions))
     care[several] = np.maximum(_gamma(rng, int(several.sum()), mean, sd), 1)
     high = g.time_in_care.high
+    if exact and len(care) > 2:
+        floor = np.where(several, 1, 0)
+        ceiling = np.where(several, high, 0)
+        return integers_with_moments(rng, care, g.time_in_care, floor, ceiling)
     values = np.clip(np.round(care), 0, high).astype(np.int64)
-    if exact and several.sum() > 2:  # the zeros are fixed, so the others carry the whole mean
-        target = Moments(g.time_in_care.mean * len(care) / several.sum(), sd, 1, high)
-        values[several] = integers_with_mean(rng, care[several], target, True)
     values[~several] = 0
     return values
 
 
 def _draw_followup(rng, g: GroupModel, care: np.ndarray, exact: bool) -> np.ndarray:
-    """Follow-up period = time in care + gaps before and after care, at least the minimum."""
+    """Follow-up period = time in care + gaps before and after care, at least the minimum.
+
+    In matched mode the drawn periods are the shape that Table 1's mean, SD,
+    median and range are fitted to, each period at least the person's time in
+    care and :data:`helpers.design.MIN_FOLLOWUP_DAYS`
+    (:func:`helpers.synthetic.moments.integers_with_moments`).
+    """
     gap_mean = max(g.followup_days.mean - g.time_in_care.mean, 1.0)
     gap_sd = np.sqrt(max(g.followup_days.sd**2 - g.time_in_care.sd**2, 1.0))
     gap = _gamma(rng, len(care), gap_mean, gap_sd)
-    if exact and len(care) > 2:
-        gap = scale_to_sd(care, gap, g.followup_days.sd)
     days = np.maximum(care + gap, np.maximum(care, g.followup_days.low))
-    if not exact:
-        return np.clip(np.round(days), MIN_FOLLOWUP_DAYS, g.followup_days.high).astype(np.int64)
-    values = integers_with_mean(rng, days, g.followup_days, True)
-    short = values < np.maximum(care, MIN_FOLLOWUP_DAYS)
-    values[short] = np.maximum(care[short], MIN_FOLLOWUP_DAYS)
-    low = int(g.followup_days.low)
-    fits = np.flatnonzero(care <= low)  # someone whose care fits in the shortest period
-    if values.min() > low and len(fits):
-        values[fits[np.argmin(values[fits])]] = low
-    return values
+    if exact and len(care) > 2:
+        floor = np.maximum(care, MIN_FOLLOWUP_DAYS)
+        return integers_with_moments(rng, days, g.followup_days, floor)
+    return np.clip(np.round(days), MIN_FOLLOWUP_DAYS, g.followup_days.high).astype(np.int64)
 
 
 def _draw_baseline(rng, model: PopulationModel, positive: np.ndarray) -> np.ndarray:
