@@ -29,7 +29,11 @@ from helpers.synthetic.model import (
 )
 from helpers.synthetic.moments import integers_with_moments, joint_targets
 
-__all__ = ["exact_counts", "plan_people"]
+__all__ = ["BASELINE_SUM_PASSES", "exact_counts", "plan_people"]
+
+#: Most passes bringing a group's screened-positive baseline sum to its target
+#: (:func:`_raw_with_sum`); one suffices unless the values sit at their bounds.
+BASELINE_SUM_PASSES = 50
 
 # ---------------------------------------------------------------------------
 # Small numeric tools
@@ -187,7 +191,7 @@ def plan_people(model: PopulationModel, rng: np.random.Generator, mode: str) -> 
                 )
             else:
                 positive = rng.random(m) < g.screened_positive
-            columns["who5_baseline"][rows] = _draw_baseline(rng, model, positive)
+            columns["who5_baseline"][rows] = _draw_baseline(rng, model, positive, exact)
             log_rate = g.alliance_log_rate + rng.normal(0, g.alliance_sd_log_rate, m)
             log_rate += model.alliance_low_shift * (rng.random(m) < g.alliance_low_share)
             log_rate += np.where(sex[rows] == "female", model.alliance_female_shift, 0.0)
@@ -309,10 +313,15 @@ def _draw_followup(rng, g: GroupModel, care: np.ndarray, exact: bool) -> np.ndar
     return np.clip(np.round(days), MIN_FOLLOWUP_DAYS, g.followup_days.high).astype(np.int64)
 
 
-def _draw_baseline(rng, model: PopulationModel, positive: np.ndarray) -> np.ndarray:
+def _draw_baseline(rng, model: PopulationModel, positive: np.ndarray, exact: bool) -> np.ndarray:
     """Baseline WHO-5 totals: maximum-entropy draws on the raw 0-25 scale.
 
     Screened-positive people score at or below the cut-off, the others above it.
+    In matched mode (``exact``) the screened-positive people's sum is then brought
+    to their count times ``baseline_positive_mean_raw`` (rounded), one raw step at a
+    time for people chosen at random, each staying at or below the cut-off: aim 2's
+    percentage improvement is the mean change over this mean, and the draw alone
+    misses it by about its standard error (0.2 points for the bundled data set).
     """
     raw = np.empty(len(positive), dtype=np.int64)
     cutoff = WHO5_CUTOFF // WHO5_STEP  # the highest screened-positive raw score (7)
@@ -323,7 +332,31 @@ def _draw_baseline(rng, model: PopulationModel, positive: np.ndarray) -> np.ndar
     raw[~positive] = rng.choice(
         high, size=int((~positive).sum()), p=_maxent_on(high, model.baseline_negative_mean_raw)
     )
+    if exact and positive.any():
+        raw[positive] = _raw_with_sum(
+            rng, raw[positive], round(model.baseline_positive_mean_raw * positive.sum()), cutoff
+        )
     return raw * WHO5_STEP
+
+
+def _raw_with_sum(rng, raw: np.ndarray, target: int, high: int) -> np.ndarray:
+    """``raw`` (integers in 0..``high``) moved one unit at a time, at random, to sum to ``target``.
+
+    Each pass moves min(|gap|, movable) values one unit towards the target, so
+    the sum is exact after one pass unless too few values can move; at most
+    :data:`BASELINE_SUM_PASSES` passes.
+    """
+    raw = raw.copy()
+    for _ in range(BASELINE_SUM_PASSES):
+        gap = target - int(raw.sum())
+        if gap == 0:
+            break
+        step = 1 if gap > 0 else -1
+        movable = np.flatnonzero((raw + step >= 0) & (raw + step <= high))
+        if len(movable) == 0:
+            break
+        raw[rng.choice(movable, size=min(abs(gap), len(movable)), replace=False)] += step
+    return raw
 
 
 def _split_gaps(rng, gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
