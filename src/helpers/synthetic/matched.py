@@ -28,6 +28,7 @@ __all__ = [
     "ROUNDING_PASSES",
     "RSS_PASSES",
     "SLOPE_STEPS",
+    "SPREAD_STEPS",
     "integers_with_mean",
     "matched_followup",
     "scale_to_sd",
@@ -57,9 +58,12 @@ COEFFICIENT_PASSES = 400
 COST_POWER = 8
 if COST_POWER < 2 or COST_POWER & (COST_POWER - 1):  # computed by repeated squaring
     raise ValueError(f"COST_POWER must be a power of two, got {COST_POWER}")
-#: Steps of the bisection on the baseline slope of the free people's change: 30 leave a
-#: 2**-30 part of :data:`SLOPE_RANGE`, finer than a WHO-5 step can resolve.
-SLOPE_STEPS = 30
+#: Steps of the bisection on the baseline slope of the free people's follow-up: 24 leave
+#: a 2**-24 part of :data:`SLOPE_RANGE`, finer than a WHO-5 step can resolve.
+SLOPE_STEPS = 24
+#: Steps of the bisection on the spread of the free people's residual (for each slope):
+#: 24 leave a 2**-24 part of the factor's range, finer than a WHO-5 step can resolve.
+SPREAD_STEPS = 24
 #: Tuning (not printed): slopes of the free people's change on their baseline searched,
 #: wide enough for the printed d_av = 1.06 with the printed F on the bundled data (about 1).
 SLOPE_RANGE = (-1.0, 4.0)
@@ -76,8 +80,9 @@ RSS_PASSES = 6
 GROUP_GAP_HALF_WIDTH = 0.25
 #: Relative miss of the residual SS after rounding at which the rescaling passes stop.
 RSS_TOLERANCE = 1e-3
-#: Most passes bringing each utilization type's follow-up sum to its mean change exactly:
-#: each moves min(|gap|, movable) people one WHO-5 step (the bundled data set needs 3).
+#: Most passes bringing each utilization type's follow-up sum to its mean change exactly
+#: (:func:`_round_to_sum`): each moves min(|gap|, movable) people one WHO-5 step (one
+#: pass unless the values sit at the bounds).
 CHANGE_SUM_PASSES = 400
 
 
@@ -155,62 +160,101 @@ def _target_within_ms(model: PopulationModel, codes: np.ndarray, base: np.ndarra
     return float(between / model.followup_anova_f)
 
 
+def _round_to_sum(x: np.ndarray, total: int, high: int) -> np.ndarray:
+    """``x`` rounded to integers in 0..``high`` that sum to ``total`` (where the bounds allow).
+
+    Largest remainder: everyone is rounded down, then the people with the largest
+    fractional parts go up one unit (or, if the floors overshoot, those with the
+    smallest go down), a pass at a time, at most :data:`CHANGE_SUM_PASSES` passes.
+    """
+    x = np.clip(x, 0, high)
+    values = np.floor(x)
+    fraction = x - values
+    for _ in range(CHANGE_SUM_PASSES):
+        gap = int(total - values.sum())
+        if gap == 0:
+            break
+        step = 1 if gap > 0 else -1
+        movable = np.flatnonzero((values + step >= 0) & (values + step <= high))
+        if len(movable) == 0:
+            break
+        ranked = movable[np.argsort(-step * fraction[movable], kind="stable")]
+        chosen = ranked[: abs(gap)]
+        values[chosen] += step
+        fraction[chosen] -= step
+    return values
+
+
 def _spread_for_cohen_d(model, base, follow, mean, residual, free, utilization) -> np.ndarray:
     r"""Follow-up WHO-5 of the people outside aim 3's complete cases (matched mode).
 
     They do not enter Table 2, so two things about them are free: the spread of
-    their residual (factor :math:`a`) and the slope of their change on their
+    their residual (factor :math:`a`) and the slope of their follow-up on their
     centred baseline (:math:`c`),
 
-    .. math:: f_i = \\mu_i + a\\,\varepsilon_i + c\\,(b_i - \bar b) + \\delta_g,
+    .. math:: f_i = \mu_i + a\,\varepsilon_i + c\,(b_i - \bar b) + \delta_g,
 
-    with :math:`\\delta_g` bringing each utilization type's mean change to its
-    target. The ANOVA F of the change across types is
+    with :math:`\delta_g` bringing each utilization type's mean change to its
+    target, and the values rounded to WHO-5 steps with each type's sum exact
+    (:func:`_round_to_sum`), so that what is searched is what is returned. The
+    ANOVA F of the change across types is
     :math:`F = \frac{SS_B / 2}{SS_W / (n - 3)}` with :math:`SS_B` fixed by the
     exact group means, so :math:`a` sets it (aim 2's printed F, whose
     within-group variance also gives the printed CI of the mean change and the
-    Tukey p's); :math:`c` then sets :math:`\\operatorname{cov}(b, f)` and with it
-    Cohen's :math:`d_{av} = \bar\\Delta / \\sqrt{(s_b^2 + s_f^2)/2}`. Nested
+    Tukey p's); :math:`c` then sets :math:`\operatorname{cov}(b, f)` and with it
+    Cohen's :math:`d_{av} = \bar\Delta / \sqrt{(s_b^2 + s_f^2)/2}`. Nested
     bisection: for each :math:`c`, :math:`a` (F falls as :math:`a` grows);
     :math:`d_{av}` falls as :math:`c` grows.
     """
     codes = outcome.utilization_codes(utilization)
-    centred = base - base[free].mean()
+    rows = np.flatnonzero(free)
+    centred = base[rows] - base[rows].mean()
     within = _target_within_ms(model, codes, base)
+    high = WHO5_MAX // WHO5_STEP
+    parts = []  # per type: positions among the free people, their wanted sum in steps
+    for c, group in enumerate(UTILIZATION_TYPES):
+        positions = np.flatnonzero(codes[rows] == c)
+        if len(positions) == 0:
+            continue
+        members = codes == c
+        # as in _target_within_ms: the type's follow-up sum, in whole WHO-5 steps
+        wanted = round(
+            (base[members].mean() + model.groups[group].change) * members.sum() / WHO5_STEP
+        )
+        parts.append((positions, wanted - round(follow[members & ~free].sum() / WHO5_STEP)))
+    trial = follow.copy()
 
     def values(factor: float, slope: float) -> np.ndarray:
-        trial = follow.copy()
-        trial[free] = mean[free] + factor * residual[free] + slope * centred[free]
-        for group in UTILIZATION_TYPES:  # each type's mean change back on target
-            rows = utilization == group
-            moved = rows & free
-            if moved.any():
-                wanted = (base[rows].mean() + model.groups[group].change) * rows.sum()
-                trial[moved] += (wanted - trial[rows].sum()) / moved.sum()
-        return outcome.to_who5_steps(trial)
+        raw = (mean[rows] + factor * residual[rows] + slope * centred) / WHO5_STEP
+        steps = np.empty(len(rows))
+        for positions, wanted in parts:
+            x = raw[positions]
+            steps[positions] = _round_to_sum(x + (wanted - x.sum()) / len(x), wanted, high)
+        trial[rows] = steps * WHO5_STEP
+        return trial
 
     def spread(slope: float) -> np.ndarray:
-        low, high = 0.0, 6.0  # from no spread to six times the residual's
-        for _ in range(BISECTION_STEPS):
-            middle = (low + high) / 2
+        low, high_factor = 0.0, 6.0  # from no spread to six times the residual's
+        for _ in range(SPREAD_STEPS):
+            middle = (low + high_factor) / 2
             if _within_ms(values(middle, slope) - base, codes) < within:
                 low = middle  # F too large: spread more
             else:
-                high = middle
-        return values((low + high) / 2, slope)
+                high_factor = middle
+        return values((low + high_factor) / 2, slope)
 
-    def cohen_d(trial: np.ndarray) -> float:
-        pooled = np.sqrt((base.var(ddof=1) + trial.var(ddof=1)) / 2)
-        return (trial - base).mean() / pooled
+    def cohen_d(follow_up: np.ndarray) -> float:
+        pooled = np.sqrt((base.var(ddof=1) + follow_up.var(ddof=1)) / 2)
+        return (follow_up - base).mean() / pooled
 
-    low, high = SLOPE_RANGE
+    low, high_slope = SLOPE_RANGE
     for _ in range(SLOPE_STEPS):
-        middle = (low + high) / 2
+        middle = (low + high_slope) / 2
         if cohen_d(spread(middle)) > model.followup_cohen_d:
             low = middle  # d too large: more covariance with the baseline
         else:
-            high = middle
-    return spread((low + high) / 2)[free]
+            high_slope = middle
+    return spread((low + high_slope) / 2)[rows].copy()
 
 
 def _products(alliance, base, sessions, coaching, both, complete) -> dict[str, np.ndarray]:
@@ -421,25 +465,6 @@ def matched_followup(rng, model: PopulationModel, people, alliance, mean, residu
     follow[~complete] = _spread_for_cohen_d(
         model, base, follow, mean, residual, ~complete, utilization
     )
-    # exact group change sums through the people outside the complete cases
-    for group in UTILIZATION_TYPES:
-        rows_g = np.flatnonzero(utilization == group)
-        free = np.flatnonzero((utilization == group) & ~complete)
-        if len(free) == 0:
-            continue
-        wanted_sum = round(
-            (base[rows_g].mean() + model.groups[group].change) * len(rows_g) / WHO5_STEP
-        )
-        for _ in range(CHANGE_SUM_PASSES):
-            gap = wanted_sum - int(follow[rows_g].sum() // WHO5_STEP)
-            if gap == 0:
-                break
-            step = WHO5_STEP if gap > 0 else -WHO5_STEP
-            movable = free[(follow[free] + step >= 0) & (follow[free] + step <= WHO5_MAX)]
-            if len(movable) == 0:
-                break
-            chosen = rng.choice(movable, size=min(abs(gap), len(movable)), replace=False)
-            follow[chosen] += step
     return follow
 
 
