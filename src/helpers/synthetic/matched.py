@@ -25,6 +25,7 @@ __all__ = [
     "CHANGE_SUM_PASSES",
     "COEFFICIENT_PASSES",
     "INTEGER_MEAN_PASSES",
+    "PAIR_CANDIDATES",
     "ROUNDING_PASSES",
     "RSS_PASSES",
     "SLOPE_STEPS",
@@ -52,6 +53,9 @@ ROUNDING_PASSES = 40
 #: steps end as soon as no single step lowers it (after a handful of passes for the
 #: bundled data set, a few dozen at 100 times its size).
 COEFFICIENT_PASSES = 400
+#: Best single steps among which :func:`_best_pair` looks for two to take together:
+#: 12 statistics by 128 x 128 candidate pairs, a few MB and milliseconds per pass.
+PAIR_CANDIDATES = 128
 #: Power of the distances (in target half-widths) whose sum the single-person steps lower:
 #: a high even power acts like the largest distance but still rewards steps that lower
 #: the others, so the steps do not stall when two statistics pull against each other.
@@ -442,24 +446,31 @@ def matched_followup(rng, model: PopulationModel, people, alliance, mean, residu
     )
     # rounding to WHO-5 steps adds about step^2 / 12 per person to the residual SS
     free_ss = max(rss - d @ d - u @ u, 0.0)
-    best, best_error = None, np.inf
     factor = 1.0
     correction = statistic.T @ np.linalg.inv(statistic @ statistic.T)  # least-norm move
+    effect = statistic / half[:, None]
+    kept, kept_miss = None, np.inf
     for _ in range(RSS_PASSES):
         scale = np.sqrt(free_ss * factor / (noise @ noise))
         target = fitted + d + u + noise * scale
         values = outcome.to_who5_steps(target)
+        best, best_error = values, np.inf
         for _ in range(ROUNDING_PASSES):
             error = (statistic @ values - goal) / half
             if np.abs(error).max() < best_error:
                 best, best_error = values, np.abs(error).max()
             target = target - correction @ (statistic @ values - goal)
             values = outcome.to_who5_steps(target)
+        # the single steps move the residual SS too, so it is measured after them
+        best = _lattice_steps(best, effect, (statistic @ best - goal) / half)
         residual_ss = _rss(x, best)
-        factor *= rss / residual_ss
-        if abs(residual_ss / rss - 1) < RSS_TOLERANCE:
+        miss = abs(residual_ss / rss - 1)
+        if miss < kept_miss:
+            kept, kept_miss = best, miss
+        if miss < RSS_TOLERANCE:
             break
-    values = _lattice_steps(best, statistic / half[:, None], (statistic @ best - goal) / half)
+        factor *= rss / residual_ss
+    values = kept
     follow = np.empty(len(people))
     follow[complete] = values
     follow[~complete] = _spread_for_cohen_d(
@@ -516,7 +527,14 @@ def _lattice_steps(values: np.ndarray, effect: np.ndarray, error: np.ndarray) ->
         best = costs[choice, np.arange(len(values))]
         improving = np.flatnonzero(best < current)
         if len(improving) == 0:
-            break
+            pair = _best_pair(error, effect, costs, steps)
+            if pair is None or float(_cost(pair[2])) >= current:
+                break
+            first, second, error = pair
+            for person, step in (first, second):
+                values[person] += steps[step]
+            batch = 1
+            continue
         order = improving[np.argsort(best[improving], kind="stable")]
         batch = min(batch, len(order))
         while True:
@@ -529,6 +547,28 @@ def _lattice_steps(values: np.ndarray, effect: np.ndarray, error: np.ndarray) ->
         error = moved
         batch *= 2
     return values
+
+
+def _best_pair(error, effect, costs, steps):
+    """The best two single steps taken together, among the :data:`PAIR_CANDIDATES` best singles.
+
+    Two steps that each overshoot can together land closer than either: this is
+    what lets the search go on when no single step lowers the cost. Returns
+    ``((person, step index), (person, step index), moved error)`` or None.
+    """
+    flat = np.argsort(costs, axis=None, kind="stable")[:PAIR_CANDIDATES]
+    flat = flat[np.isfinite(costs.ravel()[flat])]
+    step_index, person = np.unravel_index(flat, costs.shape)
+    if len(flat) < 2:
+        return None
+    moves = effect[:, person] * steps[step_index]  # statistics by candidates
+    totals = _cost(error[:, None, None] + moves[:, :, None] + moves[:, None, :])
+    totals[person[:, None] == person[None, :]] = np.inf  # two different people
+    a, b = np.unravel_index(int(np.argmin(totals)), totals.shape)
+    if not np.isfinite(totals[a, b]):
+        return None
+    moved = error + moves[:, a] + moves[:, b]
+    return (int(person[a]), int(step_index[a])), (int(person[b]), int(step_index[b])), moved
 
 
 def _rss(x: np.ndarray, y: np.ndarray) -> float:
