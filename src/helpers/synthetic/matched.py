@@ -53,9 +53,12 @@ ROUNDING_PASSES = 40
 #: steps end as soon as no single step lowers it (after a handful of passes for the
 #: bundled data set, a few dozen at 100 times its size).
 COEFFICIENT_PASSES = 400
-#: Best single steps among which :func:`_best_pair` looks for two to take together:
-#: 12 statistics by 128 x 128 candidate pairs, a few MB and milliseconds per pass.
-PAIR_CANDIDATES = 128
+#: Best single steps among which :func:`_best_pair` looks for two to take together
+#: (of about 1,350 for the bundled data set, whose coarsest statistics move several
+#: half-widths per step, so that only two nearly cancelling steps fine-tune them).
+PAIR_CANDIDATES = 512
+#: First steps per block of :func:`_best_pair`: 12 statistics x 128 x 512 pairs, 6 MB.
+PAIR_BLOCK = 128
 #: Power of the distances (in target half-widths) whose sum the single-person steps lower:
 #: a high even power acts like the largest distance but still rewards steps that lower
 #: the others, so the steps do not stall when two statistics pull against each other.
@@ -82,7 +85,8 @@ RSS_PASSES = 6
 #: Tuning (not printed): how far (WHO-5 points) the complete cases' gaps in mean change
 #: between utilization types may land from aim 2's; the free people absorb the rest.
 GROUP_GAP_HALF_WIDTH = 0.25
-#: Relative miss of the residual SS after rounding at which the rescaling passes stop.
+#: Relative miss of the residual SS after rounding that counts as one target half-width
+#: when the rescaling passes are scored (they stop when every miss is below one).
 RSS_TOLERANCE = 1e-3
 #: Most passes bringing each utilization type's follow-up sum to its mean change exactly
 #: (:func:`_round_to_sum`): each moves min(|gap|, movable) people one WHO-5 step (one
@@ -408,7 +412,8 @@ def matched_followup(rng, model: PopulationModel, people, alliance, mean, residu
         gram = tilde.T @ tilde
         full = np.column_stack([columns, own])
         rss_b = rss - 0.0  # the products explain next to nothing of the residual
-        se = np.sqrt(rss_b / (n - full.shape[1]) * np.diag(np.linalg.inv(full.T @ full))) / sd_y
+        diagonal = np.diag(np.linalg.inv(full.T @ full))[-count:]  # the products' own
+        se = np.sqrt(rss_b / (n - full.shape[1]) * diagonal) / sd_y
         goal = []
         for i in range(count):
             prefix = f"aim3.moderation.{names[start + i]}"
@@ -464,10 +469,15 @@ def matched_followup(rng, model: PopulationModel, people, alliance, mean, residu
         # the single steps move the residual SS too, so it is measured after them
         best = _lattice_steps(best, effect, (statistic @ best - goal) / half)
         residual_ss = _rss(x, best)
-        miss = abs(residual_ss / rss - 1)
+        # the pass is scored by its worse miss: a statistic's (in half-widths) or the
+        # residual SS's (in tolerances)
+        miss = max(
+            float(np.abs((statistic @ best - goal) / half).max()),
+            abs(residual_ss / rss - 1) / RSS_TOLERANCE,
+        )
         if miss < kept_miss:
             kept, kept_miss = best, miss
-        if miss < RSS_TOLERANCE:
+        if miss < 1:
             break
         factor *= rss / residual_ss
     values = kept
@@ -562,10 +572,17 @@ def _best_pair(error, effect, costs, steps):
     if len(flat) < 2:
         return None
     moves = effect[:, person] * steps[step_index]  # statistics by candidates
-    totals = _cost(error[:, None, None] + moves[:, :, None] + moves[:, None, :])
-    totals[person[:, None] == person[None, :]] = np.inf  # two different people
-    a, b = np.unravel_index(int(np.argmin(totals)), totals.shape)
-    if not np.isfinite(totals[a, b]):
+    best, a, b = np.inf, 0, 0
+    for start in range(0, len(flat), PAIR_BLOCK):  # blocks of first steps bound the memory
+        block = slice(start, start + PAIR_BLOCK)
+        totals = _cost(error[:, None, None] + moves[:, block, None] + moves[:, None, :])
+        totals[person[block, None] == person[None, :]] = np.inf  # two different people
+        where = int(np.argmin(totals))
+        if totals.flat[where] < best:
+            best = float(totals.flat[where])
+            a, b = np.unravel_index(where, totals.shape)
+            a += start
+    if not np.isfinite(best):
         return None
     moved = error + moves[:, a] + moves[:, b]
     return (int(person[a]), int(step_index[a])), (int(person[b]), int(step_index[b])), moved

@@ -34,6 +34,12 @@ __all__ = ["BASELINE_SUM_PASSES", "exact_counts", "plan_people"]
 #: Most passes bringing a group's screened-positive baseline sum to its target
 #: (:func:`_raw_with_sum`); one suffices unless the values sit at their bounds.
 BASELINE_SUM_PASSES = 50
+#: Tuning (not printed), matched mode: share of men among the screened-positive people
+#: with sex known (aim 3's complete cases). Tuned to Table 2's SE of sex (1.50) beside
+#: those of the alliance (0.99) and the intercept (5.83): at the cohort's share of men
+#: (864 / 2533 = 0.34) the sex SE comes out near 1.41, and the SE scales as
+#: 1 / sqrt(p (1 - p)).
+POSITIVE_MALE_SHARE = 0.28
 
 # ---------------------------------------------------------------------------
 # Small numeric tools
@@ -239,20 +245,30 @@ def _missing_sex_among_positives(model, plan, analysed) -> dict[str, int]:
 
 
 def _positives_with_sex_missing(rng, sex, missing_count: int, share: float) -> np.ndarray:
-    """Exactly round(share * n) positives, ``missing_count`` of them with sex missing."""
+    """Exactly round(share * n) positives, ``missing_count`` of them with sex missing.
+
+    Of the positives with sex known (aim 3's complete cases), a share
+    :data:`POSITIVE_MALE_SHARE` are men (as near as the group's men allow).
+    """
     n = len(sex)
     wanted = int(exact_counts(n, np.array([share, 1 - share]))[0])
     unknown = np.flatnonzero(pd.isna(sex))
     known = np.flatnonzero(~pd.isna(sex))
     missing_count = min(missing_count, len(unknown), wanted)
+    known_count = min(wanted - missing_count, len(known))
+    men = np.flatnonzero(np.asarray(sex, dtype=object) == "male")
+    others = np.setdiff1d(known, men)
+    men_count = min(round(POSITIVE_MALE_SHARE * known_count), len(men))
+    men_count = max(men_count, known_count - len(others))
     chosen = np.concatenate(
         [
             rng.choice(unknown, size=missing_count, replace=False),
-            rng.choice(known, size=min(wanted - missing_count, len(known)), replace=False),
+            rng.choice(men, size=men_count, replace=False),
+            rng.choice(others, size=known_count - men_count, replace=False),
         ]
     )
     positive = np.zeros(n, dtype=bool)
-    positive[chosen] = True
+    positive[chosen.astype(np.int64)] = True
     return positive
 
 
