@@ -337,9 +337,10 @@ def matched_followup(rng, model: PopulationModel, people, alliance, mean, residu
     z-units of :math:`y`); :math:`r`, the drawn residual orthogonal to all
     of that, is scaled so the residual SS is :math:`(n - 6)s^2`, with
     :math:`s` chosen by :func:`_residual_sd` for the printed SEs. Rounding to
-    WHO-5 steps is absorbed by a few passes and then by single-person steps
-    that lower the largest distance of a statistic from its target in units of
-    its target's half-width. People with sex missing (outside the complete
+    WHO-5 steps is absorbed by a few passes and then by steps of single people
+    and pairs (:func:`_lattice_steps`) that lower the distances of the
+    statistics from their targets in units of their targets' half-widths; the
+    residual SS is measured after them and the scale of :math:`r` corrected. People with sex missing (outside the complete
     cases) carry aim 2's ANOVA F and Cohen's d (:func:`_spread_for_cohen_d`)
     and bring each utilization type's mean change to its target exactly.
 
@@ -508,7 +509,8 @@ def _lattice_steps(values: np.ndarray, effect: np.ndarray, error: np.ndarray) ->
     step always does), doubling it for the next pass after a success. With a
     batch of one this is the greedy single-person search; the doubling lets a
     large cohort, whose people each move the statistics little, take the many
-    steps it needs in a few passes.
+    steps it needs in a few passes. When no single step lowers the cost, the
+    best pair of steps (:func:`_best_pair`) is tried before the search ends.
 
     Parameters
     ----------
