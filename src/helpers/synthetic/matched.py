@@ -340,9 +340,10 @@ def matched_followup(rng, model: PopulationModel, people, alliance, mean, residu
     WHO-5 steps is absorbed by a few passes and then by steps of single people
     and pairs (:func:`_lattice_steps`) that lower the distances of the
     statistics from their targets in units of their targets' half-widths; the
-    residual SS is measured after them and the scale of :math:`r` corrected. People with sex missing (outside the complete
-    cases) carry aim 2's ANOVA F and Cohen's d (:func:`_spread_for_cohen_d`)
-    and bring each utilization type's mean change to its target exactly.
+    residual SS is measured after them and the scale of :math:`r` corrected.
+    People with sex missing (outside the complete cases) carry aim 2's ANOVA F
+    and Cohen's d (:func:`_spread_for_cohen_d`) and bring each utilization type's
+    mean change to its target exactly.
 
     Parameters
     ----------
