@@ -14,11 +14,13 @@ import numpy as np
 
 from helpers.claims import table2_key
 from helpers.design import TABLE2_FOCAL, TABLE2_TERMS, UTILIZATION_TYPES, WHO5_MAX, WHO5_STEP
+from helpers.report.published import printed_count
 from helpers.synthetic import outcome, targets
 from helpers.synthetic.model import Moments, PopulationModel
 
 _TABLE2 = "full model"
 _MODERATION = "moderation"
+_POSITIVE = "screened_positive"
 
 __all__ = [
     "BISECTION_STEPS",
@@ -30,6 +32,7 @@ __all__ = [
     "RSS_PASSES",
     "SLOPE_STEPS",
     "SPREAD_STEPS",
+    "STEPS_GOAL",
     "integers_with_mean",
     "matched_followup",
     "scale_to_sd",
@@ -53,6 +56,10 @@ ROUNDING_PASSES = 40
 #: steps end as soon as no single step lowers it (after a handful of passes for the
 #: bundled data set, a few dozen at 100 times its size).
 COEFFICIENT_PASSES = 400
+#: Tuning (not printed): the steps stop once every statistic is within this many target
+#: half-widths: closer buys nothing at printed precision, and at 100 times the bundled
+#: size the pair steps would otherwise creep on, a tiny gain per pass, to the pass cap.
+STEPS_GOAL = 0.25
 #: Best single steps among which :func:`_best_pair` looks for two to take together
 #: (of about 1,350 for the bundled data set, whose coarsest statistics move several
 #: half-widths per step, so that only two nearly cancelling steps fine-tune them).
@@ -151,7 +158,9 @@ def _target_within_ms(model: PopulationModel, codes: np.ndarray, base: np.ndarra
 
     :math:`MS_W = \frac{SS_B / (k - 1)}{F}`, :math:`SS_B = \\sum_g n_g (\bar\\Delta_g -
     \bar\\Delta)^2` with each type's printed mean change, rounded as the data round it
-    (the group's change sum is a whole number of WHO-5 steps).
+    (the group's change sum is a whole number of WHO-5 steps). For a cohort of
+    another size than the paper's (``aim2.n``), F is scaled by the ratio of sizes,
+    so the within-group spread is the paper's.
     """
     counts = np.bincount(codes, minlength=len(UTILIZATION_TYPES))
     sums = np.array(
@@ -165,7 +174,9 @@ def _target_within_ms(model: PopulationModel, codes: np.ndarray, base: np.ndarra
     means = sums / np.maximum(counts, 1)
     overall = sums.sum() / counts.sum()
     between = (counts * (means - overall) ** 2).sum() / (np.count_nonzero(counts) - 1)
-    return float(between / model.followup_anova_f)
+    # F grows with the cohort for the same effect: aim at the paper's F times the size ratio
+    size = counts.sum() / printed_count("aim2.n", _POSITIVE)
+    return float(between / (model.followup_anova_f * size))
 
 
 def _round_to_sum(x: np.ndarray, total: int, high: int) -> np.ndarray:
@@ -290,10 +301,15 @@ def _residual_sd(design: np.ndarray) -> float:
     best b for it, :func:`helpers.synthetic.targets.coefficient_target`) keeps
     scores 1, a printed b or CI bound (judged with a sampling tolerance) 0.1.
     The grid spans every printed SE's range of :math:`s`; the middle of the
-    best-scoring run is kept.
+    best-scoring run is kept. For a cohort of another size than the paper's
+    (``aim3.n``) the SEs are judged as the paper's size would give them
+    (times :math:`\sqrt{n / n_{paper}}`), so the residual SD is the paper's.
     """
     n, k = design.shape
-    root = np.sqrt(np.diag(np.linalg.inv(design.T @ design)))
+    paper = printed_count("aim3.n", _POSITIVE)
+    # each SE at the paper's size: SEs shrink as 1 / sqrt(n)
+    root = np.sqrt(np.diag(np.linalg.inv(design.T @ design)) * n / paper)
+    n = paper
     ranges = [
         np.array(targets.printed_interval(table2_key(term, "se"), _TABLE2)) / root[j]
         for j, term in enumerate(TABLE2_TERMS)
@@ -532,6 +548,8 @@ def _lattice_steps(values: np.ndarray, effect: np.ndarray, error: np.ndarray) ->
     steps = np.array([float(WHO5_STEP), -float(WHO5_STEP)])
     batch = 1
     for _ in range(COEFFICIENT_PASSES):
+        if np.abs(error).max() <= STEPS_GOAL:
+            break
         current = float(_cost(error))
         costs = np.stack([_cost(error[:, None] + step * effect) for step in steps])
         costs[0, values + steps[0] > WHO5_MAX] = np.inf
