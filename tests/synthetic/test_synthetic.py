@@ -23,6 +23,8 @@ from helpers.paths import PUBLISHED_VALUES, SYNTHETIC_DATA
 from helpers.report.published import printed_values
 from helpers.report.verdicts import parse_printed
 from helpers.synthetic import PopulationModel, generate, make_dataset, write_raw
+from helpers.whatif import simulate
+from helpers.whatif.estimand import estimand
 
 
 @pytest.fixture(scope="module")
@@ -288,14 +290,29 @@ def _table2_alliance(plan: pd.DataFrame) -> tuple[float, float, int]:
     return beta[5], se, dof
 
 
+#: Cohorts of the recovery test (the issue asks for at least 200). Over 200 cohorts the
+#: coverage of a calibrated 95% CI has an SD of 1.5 points, so a 93-97% window fails one
+#: block in five by chance: seeds 0-199 cover 98.0%, 0-399 97.3%, 0-599 96.0%, 0-799
+#: 95.5% (SD of the estimates 0.885, mean SE 0.914). 600 cohorts take about 45 s.
+RECOVERY_COHORTS = 600
+
+
 def test_sample_mode_recovers_the_planted_alliance_effect():
-    truth = PopulationModel().followup_alliance
+    # The truth is what Table 2's regression estimates on the population
+    # (helpers.whatif.estimand, as the what-if notebook uses it): about 1.95 for the
+    # planted b = 2.04, because Table 2 omits the provider-type shifts and WHO-5 has a
+    # floor at 0.
+    model = PopulationModel()
+    truth = estimand(simulate.population(seed=20221, scale=10), model.followup_alliance)
     estimates, covered = [], []
-    for seed in range(200):
+    for seed in range(RECOVERY_COHORTS):
         _, plan = generate(seed=seed, mode="sample")
         estimate, se, dof = _table2_alliance(plan)
         half = stats.t.ppf(0.975, dof) * se
         estimates.append(estimate)
-        covered.append(estimate - half <= truth <= estimate + half)
-    assert abs(np.mean(estimates) - truth) <= 0.10 * truth
-    assert 0.90 <= np.mean(covered) <= 0.98
+        covered.append(estimate - half <= truth.value <= estimate + half)
+    summary = (
+        f"estimand {truth.value:.3f}, mean {np.mean(estimates):.3f}, SD {np.std(estimates):.3f}"
+    )
+    assert abs(np.mean(estimates) - truth.value) <= 0.10 * truth.value, summary
+    assert 0.93 <= np.mean(covered) <= 0.97, f"coverage {np.mean(covered):.3f}; {summary}"

@@ -27,26 +27,45 @@ _TOTAL_MEDIAN = (
     "groups give.",
 )
 _BASELINE = (
-    "baseline drawn",
-    "The screened-positive baseline WHO-5 is drawn (maximum entropy, mean from aim 2's change "
-    "over its percentage), not fitted: the percentage and the CI of the change follow the "
-    "draw. The paper's d_av, CI and Table 2 pull against each other (README).",
+    "baseline spread drawn",
+    "The screened-positive baseline WHO-5 is drawn (maximum entropy); matched mode makes its "
+    "mean exact (aim 2's change over its percentage), not its spread, which with the "
+    "follow-up sets d_av and the CI of the change.",
 )
 _CHANGE_SPREAD = (
-    "change spread not fitted",
-    "Each type's mean WHO-5 change is exact, but the spread of changes within a type, which "
-    "sets the ANOVA's F, Tukey's p and the counts past the recovery and improvement "
-    "thresholds, is not fitted.",
+    "change shape not fitted",
+    "Each type's mean WHO-5 change is exact and the spread within types is fitted to the "
+    "ANOVA's F (so to the CI and Tukey's p) and d_av; the counts past the recovery and "
+    "improvement thresholds follow from the drawn shape of the changes.",
 )
 _TABLE2 = (
     "Table 2 beyond b",
-    "Matched mode fits Table 2's coefficients and the alliance SE; the other SEs, standardized "
-    "betas, CIs, p-values and R^2 follow from the generated predictors and residual.",
+    "Matched mode aims each Table 2 coefficient at the values that keep its printed b, CI and "
+    "p (helpers.synthetic.targets) and picks the one residual SD that keeps the most printed "
+    "SEs; the other standardized betas and R^2 follow from the generated predictors.",
+)
+_TABLE2_SE = (
+    "SE ratios set by the predictors",
+    "Table 2's SEs share one residual SD, so their ratios are set by the complete cases' "
+    "predictors: the printed ratios imply an alliance SD of about 0.69-0.78 among them and "
+    "fewer men than the cohort's share (matched mode puts 28% men among them). On the "
+    "generated predictors not every printed SE can hold at once.",
+)
+_MODERATION_SE = (
+    "moderation SE set by the alliance",
+    "Matched mode aims each moderation product's beta at the printed beta, CI and p given the "
+    "SE the data give it; that SE is set by the spread of the alliance within provider types "
+    "and of the alliance x sessions product, i.e. by the alliance model.",
 )
 _MODERATION = (
-    "no moderation planted",
-    "The outcome model has no interaction terms, so the moderation estimates are sampling "
-    "noise around zero; the paper's are near zero too.",
+    "moderation beyond beta",
+    "Matched mode fits each moderation product's beta (and its CI and p where the SE allows); "
+    "the moderation models' R^2 follow from the generated predictors.",
+)
+_STANDARDIZED_INTERCEPT = (
+    "standardized intercept",
+    "The analysis reports the intercept's standardized coefficient as 0 (R's convention: "
+    "z-scored variables have mean 0); no data give the printed 0.002.",
 )
 
 #: ``(key prefix, group or None, name, explanation)``, most specific first.
@@ -61,7 +80,18 @@ LIMITATIONS: tuple[tuple[str, str | None, str, str], ...] = (
     ("aim2.tukey.", None, *_CHANGE_SPREAD),
     ("aim2.recovery.", None, *_CHANGE_SPREAD),
     ("aim2.improvement.", None, *_CHANGE_SPREAD),
+    ("aim3.moderation.utilization.both.se", None, *_MODERATION_SE),
+    ("aim3.moderation.utilization.coaching.se", None, *_MODERATION_SE),
+    ("aim3.moderation.sessions.se", None, *_MODERATION_SE),
+    ("aim3.moderation.baseline_who5.se", None, *_MODERATION_SE),
     ("aim3.moderation.", None, *_MODERATION),
+    ("aim3.intercept.beta", "full model", *_STANDARDIZED_INTERCEPT),
+    ("aim3.intercept.se", "full model", *_TABLE2_SE),
+    ("aim3.age.se", "full model", *_TABLE2_SE),
+    ("aim3.sex_male.se", "full model", *_TABLE2_SE),
+    ("aim3.time_in_care.se", "full model", *_TABLE2_SE),
+    ("aim3.baseline_who5.se", "full model", *_TABLE2_SE),
+    ("aim3.alliance.se", "full model", *_TABLE2_SE),
     ("aim3.", None, *_TABLE2),
 )
 

@@ -424,6 +424,10 @@ class PopulationModel:
     #: Matched mode spreads the follow-up of people outside the complete cases to give this
     #: Cohen's d_av for the whole screened-positive group (``aim2.change.cohen_d``).
     followup_cohen_d: float = printed("aim2.change.cohen_d", _POSITIVE)
+    #: ... and this one-way ANOVA F of the change across utilization types (``aim2.anova.F``);
+    #: with the exact group means it fixes the within-group variance, hence the CI of the
+    #: mean change and the Tukey p's.
+    followup_anova_f: float = printed("aim2.anova.F", "utilization")
     #: Tuning (not printed): gamma shape of the residual (right skew: more large gains
     #: than large losses); the smaller, the more skewed.
     followup_residual_skew: float = 10.0
