@@ -199,7 +199,7 @@ TOLERANCES = [
     (r"table1\.(sex\..*|country\..*|screened_positive)\.n", ".*", "abs", 0),
     (r"(cohort|table1)\.(sex\..*|country\..*|screened_positive)\.pct", ".*", "abs", 0.05),
     (r"(table1|aim1)\.alliance\.mean", ".*", "abs", 0.005),
-    (r"(table1|aim1)\.alliance\.sd", ".*", "rel", 0.20),  # known gap: coaching 0.69 vs 0.59
+    (r"(table1|aim1)\.alliance\.sd", ".*", "abs", 0.02),  # matched mode fits them
     (r"(table1|aim1)\.alliance\.median", ".*", "abs", 0.1),  # one step of the discrete score
     (r"table1\.alliance\.(min|max)", ".*", "abs", 0),
     (r"table1\.(sessions|time_in_care_days|followup_days)\.mean", ".*", "rel", 0.001),
@@ -210,7 +210,7 @@ TOLERANCES = [
     (r"aim1\.alliance\.cronbach_alpha", ".*", "abs", 0.03),
     (r"aim1\.(sex|utilization|country|baseline)\.median", ".*", "abs", 0.15),
     (r"aim1\.sex\.mwu\.W", ".*", "rel", 0.08),
-    (r"aim1\.utilization\.kruskal\.H", ".*", "abs", 60),  # known gap: see test below
+    (r"aim1\.utilization\.kruskal\.H", ".*", "abs", 0.5),  # fitted through Dunn's Z
     (r"aim1\.age\.spearman\.rho", ".*", "abs", 0.05),
     (r"aim2\.n", ".*", "abs", 0),
     (r"aim2\.change\.mean", ".*", "abs", 0.005),
@@ -225,7 +225,7 @@ TOLERANCES = [
     (r"aim3\.intercept\.b", ".*", "abs", 0.05 * 5.83),
     (r"aim3\.age\.b", ".*", "abs", 0.05 * 0.08),
     (r"aim3\.sex_male\.b", ".*", "abs", 0.05 * 1.50),
-    (r"aim3\.time_in_care\.b", ".*", "abs", 0.05 * 0.01),
+    (r"aim3\.time_in_care\.b", ".*", "abs", 0.005),  # its printed rounding: -0.01 is -0.015 to -0.005
     (r"aim3\.baseline_who5\.b", ".*", "abs", 0.05 * 0.10),
     (r"aim3\.alliance\.b", ".*", "abs", 0.05 * 0.99),
     (r"aim3\..*\.se", ".*", "rel", 0.20),
