@@ -641,7 +641,7 @@ def _fine_rss(values, x, target: float, effect: np.ndarray, error: np.ndarray) -
     takes the single WHO-5 step, or else the pair of opposite steps of two people
     (among the :data:`PAIR_CANDIDATES` with the largest residuals, whose effects
     nearly cancel), that lands the residual SS nearest the target while every
-    statistic stays within its half-width (or no further out than now); at most
+    statistic stays within :data:`STEPS_GOAL` half-widths or no further out than now; at most
     :data:`RSS_FINE_STEPS` rounds. The rescaling passes land within a part in a
     thousand; the intercept's printed SE and CI together leave a few parts in ten
     thousand of the residual SD.
@@ -651,7 +651,7 @@ def _fine_rss(values, x, target: float, effect: np.ndarray, error: np.ndarray) -
     hat = lambda rows: x @ (inverse @ x[rows].T)  # noqa: E731  columns of H
     residual = _residualize(values, x)
     error = error.copy()
-    allowed = max(1.0, float(np.abs(error).max()))
+    allowed = np.maximum(STEPS_GOAL, np.abs(error))  # per statistic: no further out than now
     step = float(WHO5_STEP)
     for _ in range(RSS_FINE_STEPS):
         rss = float(residual @ residual)
@@ -667,7 +667,9 @@ def _fine_rss(values, x, target: float, effect: np.ndarray, error: np.ndarray) -
             up = (values[pick] + delta >= 0) & (values[pick] + delta <= WHO5_MAX)
             down = (values[pick] - delta >= 0) & (values[pick] - delta <= WHO5_MAX)
             single = 2 * delta * residual[pick] + delta**2 * (1 - h)
-            keep = np.abs(error[:, None] + effect[:, pick] * delta).max(axis=0) <= allowed
+            keep = (np.abs(error[:, None] + effect[:, pick] * delta) <= allowed[:, None]).all(
+                axis=0
+            )
             miss = np.where(up & keep, np.abs(rss + single - target), np.inf)
             if miss.min() < best:
                 best, move = float(miss.min()), ((pick[int(np.argmin(miss))], delta),)
@@ -678,7 +680,11 @@ def _fine_rss(values, x, target: float, effect: np.ndarray, error: np.ndarray) -
             stats_moved = error[:, None, None] + delta * (
                 effect[:, pick][:, :, None] - effect[:, pick][:, None, :]
             )
-            ok = (np.abs(stats_moved).max(axis=0) <= allowed) & up[:, None] & down[None, :]
+            ok = (
+                (np.abs(stats_moved) <= allowed[:, None, None]).all(axis=0)
+                & up[:, None]
+                & down[None, :]
+            )
             np.fill_diagonal(ok, False)
             miss = np.where(ok, np.abs(rss + change - target), np.inf)
             where = int(np.argmin(miss))
