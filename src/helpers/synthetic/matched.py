@@ -648,7 +648,6 @@ def _fine_rss(values, x, target: float, effect: np.ndarray, error: np.ndarray) -
     """
     values = values.copy()
     inverse = np.linalg.inv(x.T @ x)
-    hat = lambda rows: x @ (inverse @ x[rows].T)  # noqa: E731  columns of H
     residual = _residualize(values, x)
     error = error.copy()
     allowed = np.maximum(STEPS_GOAL, np.abs(error))  # per statistic: no further out than now
@@ -658,8 +657,8 @@ def _fine_rss(values, x, target: float, effect: np.ndarray, error: np.ndarray) -
         if abs(rss / target - 1) < RSS_FINE:
             break
         pick = np.argsort(-np.abs(residual), kind="stable")[:PAIR_CANDIDATES]
-        columns = hat(pick)  # n x m
-        h = columns[pick, np.arange(len(pick))]
+        cross = x[pick] @ inverse @ x[pick].T  # H among the candidates
+        h = np.diag(cross)
         # moves +step on a and -step on b (a == b: a single step, with b unused)
         best, move = abs(rss - target), None
         for sign in (1.0, -1.0):
@@ -673,7 +672,6 @@ def _fine_rss(values, x, target: float, effect: np.ndarray, error: np.ndarray) -
             miss = np.where(up & keep, np.abs(rss + single - target), np.inf)
             if miss.min() < best:
                 best, move = float(miss.min()), ((pick[int(np.argmin(miss))], delta),)
-            cross = columns[pick, :]  # H_ab
             change = 2 * delta * (residual[pick][:, None] - residual[pick][None, :]) + delta**2 * (
                 (1 - h)[:, None] + (1 - h)[None, :] + 2 * cross
             )
@@ -696,7 +694,7 @@ def _fine_rss(values, x, target: float, effect: np.ndarray, error: np.ndarray) -
             break
         for person, delta in move:
             values[person] += delta
-            residual -= delta * hat(np.array([person]))[:, 0]
+            residual -= delta * (x @ (inverse @ x[person]))  # the column of H
             residual[person] += delta
             error += effect[:, person] * delta
     return values
