@@ -61,15 +61,26 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from helpers.claims import SUBGROUP_SIZES, pair_label
-from helpers.design import DUNN_PAIRS, RANK_SUM_COMPARISONS, UTILIZATION_TYPES, WHO5_CUTOFF
+from helpers.claims import SUBGROUP_SIZES, pair_label, table2_key
+from helpers.design import (
+    DUNN_PAIRS,
+    RANK_SUM_COMPARISONS,
+    TABLE2_FOCAL,
+    TABLE2_TERMS,
+    UTILIZATION_TYPES,
+    WHO5_CUTOFF,
+)
 from helpers.report.published import printed, printed_count
+from helpers.synthetic import outcome, targets
 from helpers.synthetic.matched import BISECTION_STEPS
 from helpers.synthetic.model import PopulationModel
 
 __all__ = [
+    "ALTERNATIONS",
     "ASSIGN_DIFF_STEP",
     "ASSIGN_STEPS",
+    "COMPLETE_DIFF_STEP",
+    "COMPLETE_STEPS",
     "HALVINGS",
     "MEAN_PASSES",
     "MEAN_TOLERANCE",
@@ -77,13 +88,16 @@ __all__ = [
     "SHAPE_EVALUATIONS",
     "assign_within_strata",
     "calibrate_ratings",
+    "complete_case_gaps",
     "finish_swaps",
     "fix_mean",
     "fix_median",
     "group_scores",
     "implied_tie_share",
     "median_swaps",
+    "newton",
     "person_items",
+    "se_ratio_gap",
     "set_totals",
     "tune_alpha",
 ]
@@ -111,6 +125,16 @@ ASSIGN_STEPS = 12
 #: Finite-difference step of the assignment's Jacobian: large enough that each difference
 #: reorders a few hundred people, so the piecewise-constant statistics look smooth.
 ASSIGN_DIFF_STEP = 0.1
+#: Newton steps of the complete cases' knobs (:func:`_latent_terms`: five knobs; six
+#: targets: the intercept's and the alliance's SE ratio to sex and the four moderation
+#: SEs); each costs six evaluations plus at most :data:`HALVINGS` for its line search.
+COMPLETE_STEPS = 10
+#: Finite-difference step of the complete cases' knobs (log spread factors and a latent
+#: shift): large enough that each difference reorders a few dozen complete cases.
+COMPLETE_DIFF_STEP = 0.1
+#: Rounds of the complete cases' knobs and then the assignment's beta again (each moves
+#: the other's targets a little; the second round mops up).
+ALTERNATIONS = 2
 #: Most halvings of a Newton step that does not lower the residual.
 HALVINGS = 6
 #: Most passes of :func:`fix_mean`: each moves about the gap's worth of responses one step.
@@ -128,9 +152,37 @@ FINISH_PAIRS = 50_000
 TAIL_SHARE = 0.25
 
 
-# ---------------------------------------------------------------------------
-# statistics the search aims at
-# ---------------------------------------------------------------------------
+_TABLE2 = "full model"
+#: The model columns of Table 2's design, intercept first.
+TABLE2_COLUMNS = list(TABLE2_TERMS)
+#: No change to the complete cases' alliance: the knobs of :func:`_latent_terms`.
+_NO_KNOBS = np.zeros(5)
+#: Fewest complete cases for which their SE ratios are searched (the moderation model has
+#: ten columns; fewer people leave its SEs to chance).
+_MIN_COMPLETE = 30
+
+
+def _latent_terms(knobs: np.ndarray, both: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    r"""The complete cases' latent: the log factor of their noise and an added age term.
+
+    For ``knobs`` :math:`(\lambda, \delta, \kappa_b, \kappa_s, \kappa_a)` the
+    noise is scaled by :math:`\exp(\lambda + \delta [\text{both}] + \kappa_b
+    (z_b^2 - 1) + \kappa_s (z_s^2 - 1))`: a larger factor sends a person to their
+    stratum's extremes, so :math:`\lambda` spreads the complete cases' alliance,
+    :math:`\delta` that of the "both" type apart, and the :math:`\kappa_b, \kappa_s`
+    tie its extremes to those of the baseline and the sessions, which sets the spread
+    of the moderation products; :math:`\kappa_a z_a` is added to the latent, which
+    sets the alliance's slope on age among them and so the intercept's SE
+    (:math:`[(X'X)^{-1}]_{00} = [(X_0'X_0)^{-1}]_{00} + \gamma_0^2 / e'e`, with
+    :math:`\gamma_0` the intercept of the alliance regressed on the other predictors).
+    ``columns`` holds :math:`z_b^2 - 1`, :math:`z_s^2 - 1` and :math:`z_a`.
+
+    Returns
+    -------
+    log_factor, shift : numpy.ndarray
+    """
+    log_factor = knobs[0] + knobs[1] * both + columns[:, :2] @ knobs[2:4]
+    return log_factor, knobs[4] * columns[:, 2]
 
 
 def _tie_share(values: np.ndarray) -> float:
@@ -698,6 +750,22 @@ def assign_within_strata(
     t = stats.t.isf(p_printed / 2, printed_n - 2)
     rho_target = float(np.sign(rho_printed) * t / np.sqrt(printed_n - 2 + t**2))
     age_ranks = stats.rankdata(people["age"].to_numpy())
+    # aim 3's complete cases (screened positive, sex known) and their other predictors
+    complete = (people["who5_baseline"].to_numpy() <= WHO5_CUTOFF) & people[
+        "sex"
+    ].notna().to_numpy()
+    predictors = np.column_stack([np.ones(n), outcome.design(people, np.zeros(n))[:, :-1]])
+    groups_all = people["utilization"].to_numpy()
+    sessions = people["n_sessions"].to_numpy().astype(float)
+    extremes = np.zeros((n, 3))
+    for column, values in enumerate(
+        (people["who5_baseline"].to_numpy(), sessions, people["age"].to_numpy())
+    ):
+        if complete.sum() > 1:
+            chosen = values[complete].astype(float)
+            spread = chosen.std() if chosen.std() > 0 else 1.0
+            extremes[:, column] = (values - chosen.mean()) / spread
+    extremes[:, :2] = extremes[:, :2] ** 2 - 1
 
     def assignment(idx: np.ndarray):
         """``permuted`` and ``residuals`` of the people ``idx`` (the cohort, or a sample)."""
@@ -727,8 +795,18 @@ def assign_within_strata(
             cells = pd.factorize(pd.Series(list(zip(cells, group, strict=True))))[0]
         ages = stats.rankdata(people["age"].to_numpy()[idx])
 
-        def permuted(beta: np.ndarray) -> np.ndarray:
-            latent = x[idx] @ beta + noise[idx]
+        cc = complete[idx]
+        cc_design, cc_groups = predictors[idx][cc], people["utilization"].to_numpy()[idx][cc]
+        cc_sessions = sessions[idx][cc]
+        cc_both, cc_extremes = (groups_all[idx] == "both").astype(float), extremes[idx]
+
+        def permuted(beta: np.ndarray, knobs: np.ndarray = _NO_KNOBS) -> np.ndarray:
+            # the complete cases' noise is scaled (:func:`_latent_terms`), so they take
+            # more (or less) extreme scores of their stratum
+            log_factor, shift = _latent_terms(knobs, cc_both, cc_extremes)
+            latent = x[idx] @ beta + np.where(
+                cc, noise[idx] * np.exp(log_factor) + shift, noise[idx]
+            )
             by_person = np.lexsort((-latent, strat))
             out = np.empty(m, dtype=np.int64)
             out[by_person] = tot[by_score]
@@ -736,8 +814,13 @@ def assign_within_strata(
                 median_swaps(out, c, cell, subgroup, median)
             return out
 
-        def residuals(beta: np.ndarray) -> np.ndarray:
-            scores = permuted(beta) / c
+        def complete_residuals(beta: np.ndarray, knobs: np.ndarray) -> np.ndarray:
+            scores = permuted(beta, knobs) / c
+            design = np.column_stack([cc_design, scores[cc]])
+            return complete_case_gaps(design, cc_groups, cc_sessions)
+
+        def residuals(beta: np.ndarray, knobs: np.ndarray = _NO_KNOBS) -> np.ndarray:
+            scores = permuted(beta, knobs) / c
             gaps = [
                 (_rank_sum_w(scores[first], scores[second]) - w) / scale
                 for first, second, w, scale in tests
@@ -746,15 +829,31 @@ def assign_within_strata(
             gaps.append((rho - rho_target) * np.sqrt(m))
             return np.array(gaps) / 0.01
 
-        return permuted, residuals, targets
+        return permuted, residuals, complete_residuals, targets, int(cc.sum())
 
     sample = np.arange(n)
     if n > SEARCH_SAMPLE:
         sample = np.sort(rng.choice(n, SEARCH_SAMPLE, replace=False))
-    _, residuals, _ = assignment(sample)
-    beta = _newton(residuals, np.zeros(x.shape[1]), ASSIGN_STEPS, ASSIGN_DIFF_STEP)
-    permuted, _, targets = assignment(np.arange(n))
-    out = permuted(beta)
+    _, residuals, complete_residuals, _, n_complete = assignment(sample)
+    beta = newton(residuals, np.zeros(x.shape[1]), ASSIGN_STEPS, ASSIGN_DIFF_STEP)
+    knobs = _NO_KNOBS
+    if n_complete > _MIN_COMPLETE:
+        # the complete cases' spread and level, for the printed SE ratios; then the W's
+        # the complete cases' knobs (:func:`_latent_terms`), for the intercept's and the
+        # alliance's SE ratios and the moderation SEs; then the W's and rho again, from
+        # where they were; twice, as the W's and rho move the complete cases a little
+        for _ in range(ALTERNATIONS):
+            knobs = newton(
+                lambda k, beta=beta: complete_residuals(beta, k),
+                knobs,
+                COMPLETE_STEPS,
+                COMPLETE_DIFF_STEP,
+            )
+            beta = newton(
+                lambda b, knobs=knobs: residuals(b, knobs), beta, ASSIGN_STEPS, ASSIGN_DIFF_STEP
+            )
+    permuted, _, _, targets, _ = assignment(np.arange(n))
+    out = permuted(beta, knobs)
     # finish: W of each test exactly, by swapping a first-group and a second-group person
     # of the same stratum and the same other groups, both on one side of the two medians
     group_codes = {c.label: pd.factorize(labels[c.label])[0] for c in RANK_SUM_COMPARISONS}
@@ -799,7 +898,89 @@ def assign_within_strata(
     return out
 
 
-def _newton(residuals, start: np.ndarray, steps: int, h: float) -> np.ndarray:
+def se_ratio_gap(ratio: float, term: str) -> float:
+    r"""How far a Table 2 SE's ratio to the sex SE is from the printed one, in half-widths.
+
+    ``ratio`` is :math:`\sqrt{[(X'X)^{-1}]_{jj} / [(X'X)^{-1}]_{sex}}`; ``term`` a
+    model column of :data:`helpers.design.TABLE2_TERMS`.
+    """
+    se_sex = printed(table2_key("male", "se"), _TABLE2)
+    return _relative_gap(ratio * se_sex, table2_key(term, "se"), _TABLE2)
+
+
+def _relative_gap(value: float, key: str, group: str) -> float:
+    """``log(value / printed)`` in units of the printed value's relative half-width."""
+    low, high = targets.printed_interval(key, group)
+    centre = printed(key, group)
+    return float(np.log(value / centre) / ((high - low) / 2 / centre))
+
+
+def complete_case_gaps(
+    design: np.ndarray, utilization: np.ndarray, sessions: np.ndarray
+) -> np.ndarray:
+    r"""How far aim 3's complete cases put the SEs' ratios from the printed ones.
+
+    Table 2's SEs are :math:`s \sqrt{[(X'X)^{-1}]_{jj}}` with one residual SD
+    :math:`s`, so the predictors alone set their ratios. Taking the sex SE as
+    the reference (it fixes :math:`s`), the intercept's and the alliance's
+    ratios to it are compared with the printed ratios. The moderation products'
+    standardized SEs are :math:`\sqrt{1 - R^2} \sqrt{[(Z'Z)^{-1}]_{jj}}` (the
+    outcome's SD is :math:`s / \sqrt{1 - R^2}`, with the printed full-model
+    :math:`R^2`), :math:`Z` the utilization moderation model's design, scaled
+    to the paper's number of complete cases.
+
+    Parameters
+    ----------
+    design : numpy.ndarray
+        The complete cases' design: intercept and Table 2's predictors, in the
+        order of :data:`helpers.design.TABLE2_TERMS` (alliance last).
+    utilization, sessions : numpy.ndarray
+        Their utilization types and numbers of sessions.
+
+    Returns
+    -------
+    numpy.ndarray
+        The intercept's and the alliance's SE ratio to sex, then the moderation SEs
+        of alliance x coaching, x both, x baseline and x sessions: each
+        ``log(achieved / printed)`` in units of the
+        printed value's relative half-width (so within ±1 rounds as printed).
+    """
+    terms = list(TABLE2_TERMS)
+    if design.shape[1] != len(terms) or len(design) <= 2 * len(terms):
+        raise ValueError(
+            f"complete_case_gaps: expected more than {2 * len(terms)} rows of "
+            f"{len(terms)} columns, got {design.shape}"
+        )
+    root = np.sqrt(np.diag(np.linalg.inv(design.T @ design)))
+    sex = terms.index("male")
+    gaps = [
+        se_ratio_gap(root[terms.index(term)] / root[sex], term)
+        for term in ("Intercept", TABLE2_FOCAL)
+    ]
+    alliance = design[:, -1]
+    z = (alliance - alliance.mean()) / alliance.std(ddof=1)
+    dummies = [(utilization == name).astype(float) for name in ("coaching", "both")]
+    full = np.column_stack([design, *dummies, *(z * d for d in dummies)])
+    products = np.sqrt(np.diag(np.linalg.inv(full.T @ full)))[-2:]
+    scale = np.sqrt(len(design) / printed_count("aim3.n", "screened_positive"))
+    unexplained = np.sqrt(1 - printed("aim3.full.r2", _TABLE2))
+    roots = {
+        f"utilization.{name}": r for name, r in zip(("coaching", "both"), products, strict=True)
+    }
+    for name, column, extra in (
+        ("baseline_who5", design[:, TABLE2_COLUMNS.index("who5_baseline")], []),
+        ("sessions", sessions, [sessions]),
+    ):
+        own = (column - column.mean()) / column.std(ddof=1)
+        full = np.column_stack([design, *extra, z * own])
+        roots[name] = np.sqrt(np.linalg.inv(full.T @ full)[-1, -1])
+    for name, root_j in roots.items():
+        se = root_j * unexplained * scale
+        gaps.append(_relative_gap(se, f"aim3.moderation.{name}.se", "moderation"))
+    return np.array(gaps)
+
+
+def newton(residuals, start: np.ndarray, steps: int, h: float) -> np.ndarray:
     """Damped Newton on ``residuals`` with a forward-difference Jacobian, ``steps`` times.
 
     Each step solves :math:`J \\delta = -r` by least squares and halves

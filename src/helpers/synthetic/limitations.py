@@ -47,9 +47,11 @@ _TABLE2 = (
 _TABLE2_SE = (
     "SE ratios set by the predictors",
     "Table 2's SEs share one residual SD, so their ratios are set by the complete cases' "
-    "predictors: the printed ratios imply an alliance SD of about 0.69-0.78 among them and "
-    "fewer men than the cohort's share (matched mode puts 28% men among them). On the "
-    "generated predictors not every printed SE can hold at once.",
+    "predictors. Matched mode fits them: which known-sex people screen positive is tilted by "
+    "age (the age SE and the intercept's), 28% of them are men (the sex SE), and the "
+    "alliance assignment spreads their alliance and sets its slope on age (the alliance's "
+    "and the intercept's SE ratios); the baseline's spread among them is drawn, so on some "
+    "seeds the baseline SE misses by a few per cent.",
 )
 _MODERATION_SE = (
     "moderation SE set by the alliance",

@@ -28,7 +28,10 @@ __all__ = [
     "COEFFICIENT_PASSES",
     "INTEGER_MEAN_PASSES",
     "PAIR_CANDIDATES",
+    "RANGE_POINTS",
     "ROUNDING_PASSES",
+    "RSS_FINE",
+    "RSS_FINE_STEPS",
     "RSS_PASSES",
     "SLOPE_STEPS",
     "SPREAD_STEPS",
@@ -83,12 +86,22 @@ SPREAD_STEPS = 24
 SLOPE_RANGE = (-1.0, 4.0)
 #: Points of the grid over the residual SD that :func:`_residual_sd` scores.
 SD_GRID = 200
+#: Further points of that grid inside each printed SE's range of the residual SD (its
+#: ends and evenly between), so that a range narrower than the grid's step is scored.
+RANGE_POINTS = 9
 #: Smallest half-width of a target in the single-person steps (estimate units): a claim
 #: whose interval is a point is aimed at as if it were this wide.
 MIN_HALF_WIDTH = 1e-6
+#: Relative miss of the residual SS that the single steps of :func:`_fine_rss` aim within:
+#: the residual SD within a part in 20,000, as the intercept's printed SE and CI together
+#: leave a few parts in 10,000 of it.
+RSS_FINE = 1e-4
+#: Most rounds of :func:`_fine_rss` (each moves the residual SS by up to about 8 |e_i|;
+#: the passes leave it within a part in a thousand: a handful of rounds).
+RSS_FINE_STEPS = 50
 #: Most passes rescaling the drawn residual so that, after rounding, the residual SS is the
 #: target: each divides the scale by the relative miss (the bundled data set needs 2 or 3).
-RSS_PASSES = 6
+RSS_PASSES = 16
 #: Tuning (not printed): how far (WHO-5 points) the complete cases' gaps in mean change
 #: between utilization types may land from aim 2's; the free people absorb the rest.
 GROUP_GAP_HALF_WIDTH = 0.25
@@ -300,7 +313,8 @@ def _residual_sd(design: np.ndarray) -> float:
     :math:`s \sqrt{[(X'X)^{-1}]_{jj}}`; a printed SE or p that the SE (with the
     best b for it, :func:`helpers.synthetic.targets.coefficient_target`) keeps
     scores 1, a printed b or CI bound (judged with a sampling tolerance) 0.1.
-    The grid spans every printed SE's range of :math:`s`; the middle of the
+    The grid spans every printed SE's range of :math:`s` (evenly, and :data:`RANGE_POINTS`
+    inside each range); the middle of the
     best-scoring run is kept. For a cohort of another size than the paper's
     (``aim3.n``) the SEs are judged as the paper's size would give them
     (times :math:`\sqrt{n / n_{paper}}`), so the residual SD is the paper's.
@@ -314,7 +328,16 @@ def _residual_sd(design: np.ndarray) -> float:
         np.array(targets.printed_interval(table2_key(term, "se"), _TABLE2)) / root[j]
         for j, term in enumerate(TABLE2_TERMS)
     ]
-    grid = np.linspace(min(r[0] for r in ranges), max(r[1] for r in ranges), SD_GRID)
+    # an even grid, and points inside each printed SE's own range (the narrowest, the
+    # intercept's, is a few hundredths of a WHO-5 point wide: finer than the even grid)
+    grid = np.unique(
+        np.concatenate(
+            [
+                np.linspace(min(r[0] for r in ranges), max(r[1] for r in ranges), SD_GRID),
+                *(np.linspace(r[0], r[1], RANGE_POINTS) for r in ranges),
+            ]
+        )
+    )
     weight = {"b": 0.1, "ci_low": 0.1, "ci_high": 0.1, "p": 1.0}
     # the alliance coefficient is the paper's finding (abstract): its claims count double
     focal = {term: 2.0 if term == TABLE2_FOCAL else 1.0 for term in TABLE2_TERMS}
@@ -498,7 +521,7 @@ def matched_followup(rng, model: PopulationModel, people, alliance, mean, residu
         if miss < 1:
             break
         factor *= rss / residual_ss
-    values = kept
+    values = _fine_rss(kept, x, rss, effect, (statistic @ kept - goal) / half)
     follow = np.empty(len(people))
     follow[complete] = values
     follow[~complete] = _spread_for_cohen_d(
@@ -607,6 +630,74 @@ def _best_pair(error, effect, costs, steps):
         return None
     moved = error + moves[:, a] + moves[:, b]
     return (int(person[a]), int(step_index[a])), (int(person[b]), int(step_index[b])), moved
+
+
+def _fine_rss(values, x, target: float, effect: np.ndarray, error: np.ndarray) -> np.ndarray:
+    r"""Steps that bring the complete cases' residual SS to ``target`` within :data:`RSS_FINE`.
+
+    A move :math:`\Delta y` changes the residual SS by :math:`2 e'\Delta y +
+    \Delta y' M \Delta y` (:math:`e` the residuals, :math:`M = I - H` the
+    residual maker) and the watched statistics by ``effect @ Δy``. Each round
+    takes the single WHO-5 step, or else the pair of opposite steps of two people
+    (among the :data:`PAIR_CANDIDATES` with the largest residuals, whose effects
+    nearly cancel), that lands the residual SS nearest the target while every
+    statistic stays within :data:`STEPS_GOAL` half-widths or no further out than now; at most
+    :data:`RSS_FINE_STEPS` rounds. The rescaling passes land within a part in a
+    thousand; the intercept's printed SE and CI together leave a few parts in ten
+    thousand of the residual SD.
+    """
+    values = values.copy()
+    inverse = np.linalg.inv(x.T @ x)
+    residual = _residualize(values, x)
+    error = error.copy()
+    allowed = np.maximum(STEPS_GOAL, np.abs(error))  # per statistic: no further out than now
+    step = float(WHO5_STEP)
+    for _ in range(RSS_FINE_STEPS):
+        rss = float(residual @ residual)
+        if abs(rss / target - 1) < RSS_FINE:
+            break
+        pick = np.argsort(-np.abs(residual), kind="stable")[:PAIR_CANDIDATES]
+        cross = x[pick] @ inverse @ x[pick].T  # H among the candidates
+        h = np.diag(cross)
+        # moves +step on a and -step on b (a == b: a single step, with b unused)
+        best, move = abs(rss - target), None
+        for sign in (1.0, -1.0):
+            delta = sign * step
+            up = (values[pick] + delta >= 0) & (values[pick] + delta <= WHO5_MAX)
+            down = (values[pick] - delta >= 0) & (values[pick] - delta <= WHO5_MAX)
+            single = 2 * delta * residual[pick] + delta**2 * (1 - h)
+            keep = (np.abs(error[:, None] + effect[:, pick] * delta) <= allowed[:, None]).all(
+                axis=0
+            )
+            miss = np.where(up & keep, np.abs(rss + single - target), np.inf)
+            if miss.min() < best:
+                best, move = float(miss.min()), ((pick[int(np.argmin(miss))], delta),)
+            change = 2 * delta * (residual[pick][:, None] - residual[pick][None, :]) + delta**2 * (
+                (1 - h)[:, None] + (1 - h)[None, :] + 2 * cross
+            )
+            stats_moved = error[:, None, None] + delta * (
+                effect[:, pick][:, :, None] - effect[:, pick][:, None, :]
+            )
+            ok = (
+                (np.abs(stats_moved) <= allowed[:, None, None]).all(axis=0)
+                & up[:, None]
+                & down[None, :]
+            )
+            np.fill_diagonal(ok, False)
+            miss = np.where(ok, np.abs(rss + change - target), np.inf)
+            where = int(np.argmin(miss))
+            if miss.flat[where] < best:
+                a, b = np.unravel_index(where, miss.shape)
+                best = float(miss.flat[where])
+                move = ((pick[a], delta), (pick[b], -delta))
+        if move is None:
+            break
+        for person, delta in move:
+            values[person] += delta
+            residual -= delta * (x @ (inverse @ x[person]))  # the column of H
+            residual[person] += delta
+            error += effect[:, person] * delta
+    return values
 
 
 def _rss(x: np.ndarray, y: np.ndarray) -> float:

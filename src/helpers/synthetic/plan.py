@@ -17,6 +17,9 @@ import pandas as pd
 from scipy import optimize
 
 from helpers.design import MIN_FOLLOWUP_DAYS, UTILIZATION_TYPES, WHO5_CUTOFF, WHO5_MAX, WHO5_STEP
+from helpers.report.published import printed
+from helpers.synthetic import outcome
+from helpers.synthetic.alliance import newton, se_ratio_gap
 from helpers.synthetic.matched import integers_with_mean
 from helpers.synthetic.model import (
     FATES,
@@ -29,7 +32,13 @@ from helpers.synthetic.model import (
 )
 from helpers.synthetic.moments import integers_with_moments, joint_targets
 
-__all__ = ["BASELINE_SUM_PASSES", "exact_counts", "plan_people"]
+__all__ = [
+    "AGE_TILT_DIFF_STEP",
+    "AGE_TILT_STEPS",
+    "BASELINE_SUM_PASSES",
+    "exact_counts",
+    "plan_people",
+]
 
 #: Most passes bringing a group's screened-positive baseline sum to its target
 #: (:func:`_raw_with_sum`); one suffices unless the values sit at their bounds.
@@ -40,6 +49,12 @@ BASELINE_SUM_PASSES = 50
 #: (864 / 2533 = 0.34) the sex SE comes out near 1.41, and the SE scales as
 #: 1 / sqrt(p (1 - p)).
 POSITIVE_MALE_SHARE = 0.28
+#: Newton steps of the age tilt of aim 3's complete cases (:func:`_tilt_complete_ages`: two
+#: parameters, two targets); each costs three evaluations plus at most the halvings of
+#: :func:`helpers.synthetic.alliance.newton`.
+AGE_TILT_STEPS = 10
+#: Finite-difference step of the age tilt (its parameters act on ages in SD units).
+AGE_TILT_DIFF_STEP = 0.05
 
 # ---------------------------------------------------------------------------
 # Small numeric tools
@@ -205,10 +220,104 @@ def plan_people(model: PopulationModel, rng: np.random.Generator, mode: str) -> 
             ceiling = rng.random(m) < g.alliance_ceiling_share
             columns["lambda"][rows] = np.where(ceiling, 0.0, np.exp(log_rate))
     plan = plan.assign(sex=sex, country=country, **columns)
+    if matched:
+        _tilt_complete_ages(rng, model, plan)
     plan["gap_before"], plan["gap_after"] = _split_gaps(
         rng, plan["followup_days"].to_numpy() - plan["time_in_care_days"].to_numpy()
     )
     return plan
+
+
+def _tilt_complete_ages(rng, model: PopulationModel, plan: pd.DataFrame) -> None:
+    r"""Choose which analysed people of known sex screen positive, by age (matched mode).
+
+    Aim 3's complete cases (screened positive, sex known) carry Table 2's SEs,
+    whose ratios their predictors set (:func:`helpers.synthetic.alliance.complete_case_gaps`).
+    Within each utilization type and sex, the same number of people screen
+    positive and the positive and negative baselines keep their values, but the
+    positives are re-picked with weights :math:`\exp(a z - b z^2)` (``z`` the
+    standardized age; Efraimidis-Spirakis keys on fixed uniforms, so the pick is
+    a function of the seed), :math:`(a, b)` found by Newton steps so that
+
+    * the age SE's ratio to the sex SE is the printed one, and
+    * the intercept's is too, with the alliance (not yet drawn) taken as
+      uncorrelated with the other predictors, of its Table 1 mean and of the SD
+      the alliance SE's ratio to the sex SE implies:
+      :math:`[(X'X)^{-1}]_{00} = [(X_0'X_0)^{-1}]_{00} + \bar a^2 r_a^2` with
+      :math:`r_a = r_{sex} \, SE_a / SE_{sex}`.
+
+    The alliance search then fine-tunes what is left
+    (:func:`helpers.synthetic.alliance.assign_within_strata`). ``plan`` is changed
+    in place.
+    """
+    rows = np.flatnonzero((plan["fate"].to_numpy() == "analysed") & plan["sex"].notna().to_numpy())
+    if len(rows) < 3:
+        return
+    people = plan.iloc[rows]
+    base = people["who5_baseline"].to_numpy()
+    positive = base <= WHO5_CUTOFF
+    if positive.sum() < 3 * len(outcome.PREDICTORS):
+        return
+    age = people["age"].to_numpy().astype(float)
+    z = (age - age.mean()) / (age.std() if age.std() > 0 else 1.0)
+    cell = pd.factorize(pd.Series(list(zip(people["utilization"], people["sex"], strict=True))))[0]
+    wanted = np.bincount(cell, positive)
+    uniforms = rng.random(len(rows))
+    order_cell = np.argsort(cell, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(np.bincount(cell))[:-1]])
+    male = (people["sex"].to_numpy() == "male").astype(float)
+    care = people["time_in_care_days"].to_numpy().astype(float)
+    alliance_mean = {g: model.groups[g].alliance_mean for g in UTILIZATION_TYPES}
+    utilization = people["utilization"].to_numpy()
+
+    def chosen(params: np.ndarray) -> np.ndarray:
+        a, b = params
+        key = np.log(uniforms) / np.exp(a * z - b * z**2)  # larger keys are picked first
+        order = np.lexsort((-key, cell))
+        rank = np.empty(len(rows), dtype=np.int64)
+        rank[order] = np.arange(len(rows)) - starts[cell[order]]
+        return rank < wanted[cell]
+
+    positive_values = {c: np.sort(base[(cell == c) & positive]) for c in range(len(wanted))}
+    negative_values = {c: np.sort(base[(cell == c) & ~positive]) for c in range(len(wanted))}
+    del order_cell
+
+    def baselines(pick: np.ndarray) -> np.ndarray:
+        out = np.empty(len(rows), dtype=base.dtype)
+        for c in range(len(wanted)):
+            mine = cell == c
+            out[mine & pick] = positive_values[c]
+            out[mine & ~pick] = negative_values[c]
+        return out
+
+    def gaps(params: np.ndarray) -> np.ndarray:
+        pick = chosen(params)
+        design = np.column_stack(
+            [np.ones(pick.sum()), age[pick], male[pick], care[pick], baselines(pick)[pick]]
+        )
+        inverse = np.linalg.inv(design.T @ design)
+        root = np.sqrt(np.diag(inverse))
+        ratio = printed("aim3.alliance.se", "full model") / printed(
+            "aim3.sex_male.se", "full model"
+        )
+        level = np.mean([alliance_mean[g] for g in utilization[pick]])
+        intercept = np.sqrt(inverse[0, 0] + (level * root[2] * ratio) ** 2)
+        return np.array(
+            [
+                se_ratio_gap(intercept / root[2], "Intercept"),
+                se_ratio_gap(root[1] / root[2], "age"),
+            ]
+        )
+
+    params = newton(gaps, np.zeros(2), AGE_TILT_STEPS, AGE_TILT_DIFF_STEP)
+    pick = chosen(params)
+    new_base = baselines(pick)
+    # each cell's values go to the picked people in a random order
+    for c in range(len(wanted)):
+        for side in (pick, ~pick):
+            mine = np.flatnonzero((cell == c) & side)
+            new_base[mine] = rng.permutation(new_base[mine])
+    plan.loc[plan.index[rows], "who5_baseline"] = new_base
 
 
 def _joint_groups(model: PopulationModel, plan, analysed) -> dict[str, GroupModel]:
