@@ -9,11 +9,13 @@ import pytest
 
 from helpers.paths import SYNTHETIC_DATA
 from helpers.report.calibration import (
+    AUDIT_REASON,
     NO_REASON,
     calibration_markdown,
     calibration_table,
     write_readme,
 )
+from helpers.report.verdicts import DIFFERS
 
 
 def _card(*rows) -> pd.DataFrame:
@@ -26,6 +28,32 @@ def test_the_readme_holds_what_the_command_writes_for_the_committed_data(report,
     shutil.copy(SYNTHETIC_DATA / "README.md", readme)
     changed = write_readme(readme, calibration_markdown(calibration_table(card)))
     assert not changed, "data/synthetic/README.md is stale: run make data (or the command)"
+
+
+#: The intercept's standardized coefficient: 0 by the R convention the analysis plan fixes.
+CONVENTION = {("aim3.intercept.beta", "full model")}
+#: Printed numbers the bundled data still miss for the generator's own reasons: a ratchet
+#: (issue #14). Remove a claim once the generator meets it; add none without a reason in
+#: helpers.synthetic.limitations.
+GENERATOR_MISSES: set[tuple[str, str]] = set()
+
+
+def test_on_the_bundled_data_only_the_papers_own_inconsistencies_differ(report):
+    card = pd.read_csv(report / "scorecard.csv", keep_default_na=False)
+    table = calibration_table(card)
+    differing = table[table["verdict"] == DIFFERS]
+    cells = set(zip(differing["key"], differing["group"], strict=True))
+    proven = set(
+        zip(
+            differing.loc[differing["reason"].str.startswith(AUDIT_REASON), "key"],
+            differing.loc[differing["reason"].str.startswith(AUDIT_REASON), "group"],
+            strict=True,
+        )
+    )
+    assert cells - proven - CONVENTION == GENERATOR_MISSES
+    # every printed p reaches the paper's decision at .05, except where the audit says why not
+    other = card[card["same_decision"] == "False"]
+    assert set(zip(other["key"], other["group"], strict=True)) <= proven
 
 
 def test_a_miss_the_audit_proves_takes_the_audits_arithmetic():
