@@ -109,7 +109,7 @@ class NotebookFailed(Exception):
 
 
 def _raise_interrupted(signum: int, _frame: Any) -> None:
-    raise Interrupted(signal.Signals(signum).name)
+    raise Interrupted("interrupted" if signum == signal.SIGINT else signal.Signals(signum).name)
 
 
 def _end_with_parent() -> None:
@@ -122,7 +122,10 @@ def _end_with_parent() -> None:
 
 
 def _handle_signals() -> None:
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    # Ctrl-C too: with Python's own handler in place, asyncio (which jupyter_client runs
+    # to start and stop the kernel) swaps in its handler, and an interrupt that lands
+    # there can end the process by the signal instead of this runner's cleanup
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _raise_interrupted)
     _end_with_parent()
 

@@ -204,8 +204,8 @@ def implied_tie_share(w: float, p: float, n1: int, n2: int) -> float:
 
     Examples
     --------
-    >>> round(implied_tie_share(767724, 0.005, 1669, 864), 3)
-    0.091
+    >>> round(implied_tie_share(767724, 0.005, 1669, 864), 4)
+    0.0904
     """
     if not 0 < p < 1:
         raise ValueError(f"implied_tie_share: p must lie in (0, 1), got {p!r}")
