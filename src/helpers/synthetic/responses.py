@@ -17,7 +17,7 @@ import pandas as pd
 
 from helpers.design import WHO5_CUTOFF, WHO5_MAX
 from helpers.synthetic import outcome
-from helpers.synthetic.alliance import calibrate_ratings
+from helpers.synthetic.alliance import calibrate_ratings, person_items
 from helpers.synthetic.matched import matched_followup
 from helpers.synthetic.model import PopulationModel
 
@@ -65,16 +65,7 @@ def draw_ratings(rng, model: PopulationModel, plan, sessions, matched: bool) -> 
 
 def alliance_by_person(ratings: pd.DataFrame) -> pd.Series:
     """Each person's alliance score: the mean of every item response they gave."""
-    items = ratings[["wai_bond", "wai_goals"]].to_numpy()
-    given = items > 0
-    frame = pd.DataFrame(
-        {
-            "person": ratings["person"].to_numpy(),
-            "total": np.where(given, items, 0).sum(axis=1),
-            "count": given.sum(axis=1),
-        }
-    )
-    sums = frame.groupby("person")[["total", "count"]].sum()
+    sums = person_items(ratings)
     return sums["total"] / sums["count"]
 
 
