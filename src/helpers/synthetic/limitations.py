@@ -10,6 +10,9 @@ names are what the table shows, the explanations its legend.
 
 from __future__ import annotations
 
+from helpers.claims import moderation_key, table2_key
+from helpers.design import MODERATORS, TABLE2_TERMS, UTILIZATION_DUMMIES
+
 __all__ = ["LIMITATIONS", "limitation"]
 
 _ALLIANCE = (
@@ -70,6 +73,13 @@ _STANDARDIZED_INTERCEPT = (
     "z-scored variables have mean 0); no data give the printed 0.002.",
 )
 
+_FULL_MODEL = "full model"
+#: The standard error of each moderation product the paper prints.
+_MODERATION_SE_KEYS = (
+    *(moderation_key("utilization", "se", dummy) for dummy in reversed(UTILIZATION_DUMMIES)),
+    *(moderation_key(moderator, "se") for moderator in MODERATORS if moderator != "utilization"),
+)
+
 #: ``(key prefix, group or None, name, explanation)``, most specific first.
 LIMITATIONS: tuple[tuple[str, str | None, str, str], ...] = (
     ("table1.followup_days.median", "total", *_TOTAL_MEDIAN),
@@ -82,18 +92,10 @@ LIMITATIONS: tuple[tuple[str, str | None, str, str], ...] = (
     ("aim2.tukey.", None, *_CHANGE_SPREAD),
     ("aim2.recovery.", None, *_CHANGE_SPREAD),
     ("aim2.improvement.", None, *_CHANGE_SPREAD),
-    ("aim3.moderation.utilization.both.se", None, *_MODERATION_SE),
-    ("aim3.moderation.utilization.coaching.se", None, *_MODERATION_SE),
-    ("aim3.moderation.sessions.se", None, *_MODERATION_SE),
-    ("aim3.moderation.baseline_who5.se", None, *_MODERATION_SE),
+    *((key, None, *_MODERATION_SE) for key in _MODERATION_SE_KEYS),
     ("aim3.moderation.", None, *_MODERATION),
-    ("aim3.intercept.beta", "full model", *_STANDARDIZED_INTERCEPT),
-    ("aim3.intercept.se", "full model", *_TABLE2_SE),
-    ("aim3.age.se", "full model", *_TABLE2_SE),
-    ("aim3.sex_male.se", "full model", *_TABLE2_SE),
-    ("aim3.time_in_care.se", "full model", *_TABLE2_SE),
-    ("aim3.baseline_who5.se", "full model", *_TABLE2_SE),
-    ("aim3.alliance.se", "full model", *_TABLE2_SE),
+    (table2_key("Intercept", "beta"), _FULL_MODEL, *_STANDARDIZED_INTERCEPT),
+    *((table2_key(term, "se"), _FULL_MODEL, *_TABLE2_SE) for term in TABLE2_TERMS),
     ("aim3.", None, *_TABLE2),
 )
 

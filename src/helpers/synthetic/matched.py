@@ -1,14 +1,16 @@
 """Matched mode: adjust drawn values until the sample statistics hit the published ones.
 
-As R's ``faux`` does with ``empirical = TRUE``: integers with an exact mean
-and bounds (:func:`integers_with_mean`), a sum whose SD hits a target
-(:func:`scale_to_sd`), and a follow-up WHO-5 whose complete-case regression
-returns Table 2 while each utilization type keeps its mean change and the
-whole group its Cohen's d_av (:func:`matched_followup`). Every loop runs a
-named, fixed number of times, so the result is a function of the seed.
+As R's ``faux`` does with ``empirical = TRUE``, but as a search: a follow-up
+WHO-5 whose complete-case regression returns Table 2 while each utilization
+type keeps its mean change and the whole group its Cohen's d_av
+(:func:`matched_followup`), and integers moved one unit at a time to an exact
+sum (:func:`move_to_sum`). Every loop runs a named, fixed number of times, so
+the result is a function of the seed.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
@@ -16,7 +18,7 @@ from helpers.claims import table2_key
 from helpers.design import TABLE2_FOCAL, TABLE2_TERMS, UTILIZATION_TYPES, WHO5_MAX, WHO5_STEP
 from helpers.report.published import printed_count
 from helpers.synthetic import outcome, targets
-from helpers.synthetic.model import Moments, PopulationModel
+from helpers.synthetic.model import PopulationModel
 
 _TABLE2 = "full model"
 _MODERATION = "moderation"
@@ -26,7 +28,6 @@ __all__ = [
     "BISECTION_STEPS",
     "CHANGE_SUM_PASSES",
     "COEFFICIENT_PASSES",
-    "INTEGER_MEAN_PASSES",
     "PAIR_CANDIDATES",
     "RANGE_POINTS",
     "ROUNDING_PASSES",
@@ -36,20 +37,14 @@ __all__ = [
     "SLOPE_STEPS",
     "SPREAD_STEPS",
     "STEPS_GOAL",
-    "integers_with_mean",
+    "at_random",
     "matched_followup",
-    "scale_to_sd",
-    "standardize",
+    "move_to_sum",
 ]
 
 #: Steps of every bisection here: each halves the bracket, so 40 leave a 2**-40
 #: (about 1e-12) part of it: far below what a day or a WHO-5 step can resolve.
 BISECTION_STEPS = 40
-#: Most passes of :func:`integers_with_mean`: each moves min(|gap|, movable) values one
-#: unit towards the target sum, so the sum converges to the target in a few passes (the
-#: bundled data set needs at most 8, when many values sit at a bound); the cap only ends
-#: a case that the bounds lock.
-INTEGER_MEAN_PASSES = 200
 #: Passes folding the rounding and clipping of the matched follow-up back into its targets.
 #: On the WHO-5's lattice of steps the iteration wanders instead of converging, so the
 #: values of the best pass are kept (for the bundled data set, the second).
@@ -114,49 +109,43 @@ RSS_TOLERANCE = 1e-3
 CHANGE_SUM_PASSES = 400
 
 
-def standardize(x: np.ndarray, mean: float, sd: float) -> np.ndarray:
-    """``x`` shifted and scaled to sample mean ``mean`` and SD ``sd`` (constant if it cannot be)."""
-    if len(x) < 2 or np.std(x, ddof=1) == 0:
-        return np.full(len(x), float(mean))
-    return mean + (x - x.mean()) / x.std(ddof=1) * sd
+#: ``choose(movable, k, step)``: which ``k`` of the ``movable`` positions move by ``step``.
+Chooser = Callable[[np.ndarray, int, int], np.ndarray]
 
 
-def integers_with_mean(rng, x: np.ndarray, moments: Moments, matched: bool) -> np.ndarray:
-    """Round to integers within bounds; in matched mode, hit the target mean and bounds."""
-    values = np.clip(np.round(x), moments.low, moments.high).astype(np.int64)
-    if not matched or len(values) < 3:
-        return values
-    order = np.argsort(x, kind="stable")
-    values[order[0]], values[order[-1]] = moments.low, moments.high
-    target = round(moments.mean * len(values))
-    for _ in range(INTEGER_MEAN_PASSES):
+def at_random(rng: np.random.Generator) -> Chooser:
+    """A :data:`Chooser` that picks its ``k`` positions at random, without replacement."""
+    return lambda movable, k, _step: rng.choice(movable, size=k, replace=False)
+
+
+def move_to_sum(
+    values: np.ndarray, target: int, low: float, high: float, choose: Chooser, passes: int
+) -> np.ndarray:
+    """Move ``values`` one unit at a time until they sum to ``target``, within ``low``..``high``.
+
+    Each pass takes the gap :math:`g = \\text{target} - \\sum v`, finds the positions
+    that can move one unit towards it without leaving the bounds, and moves
+    ``choose(movable, min(|g|, len(movable)), step)`` of them. So the sum is exact after
+    one pass unless too few values can move; at most ``passes`` passes, fewer once the
+    sum is exact or nothing can move. ``values`` is changed in place and returned.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> values = np.array([0, 3, 5])
+    >>> move_to_sum(values, 11, 0, 5, at_random(np.random.default_rng(0)), 10).tolist()
+    [1, 5, 5]
+    """
+    for _ in range(passes):
         gap = target - int(values.sum())
         if gap == 0:
             break
         step = 1 if gap > 0 else -1
-        movable = np.flatnonzero((values + step >= moments.low) & (values + step <= moments.high))
-        movable = movable[(movable != order[0]) & (movable != order[-1])]
+        movable = np.flatnonzero((values + step >= low) & (values + step <= high))
         if len(movable) == 0:
             break
-        chosen = rng.choice(movable, size=min(abs(gap), len(movable)), replace=False)
-        values[chosen] += step
+        values[choose(movable, min(abs(gap), len(movable)), step)] += step
     return values
-
-
-def scale_to_sd(base: np.ndarray, gap: np.ndarray, sd: float) -> np.ndarray:
-    """Stretch ``gap`` around its mean (kept non-negative) until SD(base + gap) = ``sd``."""
-
-    def stretched(factor: float) -> np.ndarray:
-        return np.maximum(gap.mean() + (gap - gap.mean()) * factor, 0)
-
-    low, high = 0.25, 4.0  # from a quarter to four times the drawn spread
-    for _ in range(BISECTION_STEPS):
-        middle = (low + high) / 2
-        if np.std(base + stretched(middle), ddof=1) < sd:
-            low = middle
-        else:
-            high = middle
-    return stretched((low + high) / 2)
 
 
 def _within_ms(change: np.ndarray, codes: np.ndarray) -> float:
@@ -202,19 +191,13 @@ def _round_to_sum(x: np.ndarray, total: int, high: int) -> np.ndarray:
     x = np.clip(x, 0, high)
     values = np.floor(x)
     fraction = x - values
-    for _ in range(CHANGE_SUM_PASSES):
-        gap = int(total - values.sum())
-        if gap == 0:
-            break
-        step = 1 if gap > 0 else -1
-        movable = np.flatnonzero((values + step >= 0) & (values + step <= high))
-        if len(movable) == 0:
-            break
-        ranked = movable[np.argsort(-step * fraction[movable], kind="stable")]
-        chosen = ranked[: abs(gap)]
-        values[chosen] += step
+
+    def largest_remainder(movable: np.ndarray, k: int, step: int) -> np.ndarray:
+        chosen = movable[np.argsort(-step * fraction[movable], kind="stable")][:k]
         fraction[chosen] -= step
-    return values
+        return chosen
+
+    return move_to_sum(values, total, 0, high, largest_remainder, CHANGE_SUM_PASSES)
 
 
 def _spread_for_cohen_d(model, base, follow, mean, residual, free, utilization) -> np.ndarray:

@@ -20,7 +20,7 @@ from helpers.design import MIN_FOLLOWUP_DAYS, UTILIZATION_TYPES, WHO5_CUTOFF, WH
 from helpers.report.published import printed
 from helpers.synthetic import outcome
 from helpers.synthetic.alliance import newton, se_ratio_gap
-from helpers.synthetic.matched import integers_with_mean
+from helpers.synthetic.matched import at_random, move_to_sum
 from helpers.synthetic.model import (
     FATES,
     MODES,
@@ -196,13 +196,13 @@ def plan_people(model: PopulationModel, rng: np.random.Generator, mode: str) -> 
             if exact:
                 columns["age"][rows] = integers_with_moments(rng, age, g.age)
             else:
-                columns["age"][rows] = integers_with_mean(rng, age, g.age, False)
+                columns["age"][rows] = _within(age, g.age)
             sessions = _draw_sessions(rng, g.sessions, m)
             if exact:  # a continuous version of the counts: ties broken at random
                 sessions = sessions + rng.random(m) - 0.5
                 columns["n_sessions"][rows] = integers_with_moments(rng, sessions, g.sessions)
             else:
-                columns["n_sessions"][rows] = integers_with_mean(rng, sessions, g.sessions, False)
+                columns["n_sessions"][rows] = _within(sessions, g.sessions)
             care = _draw_care(rng, g, columns["n_sessions"][rows], exact)
             columns["time_in_care_days"][rows] = care
             columns["followup_days"][rows] = _draw_followup(rng, g, care, exact)
@@ -464,6 +464,11 @@ def _draw_baseline(rng, model: PopulationModel, positive: np.ndarray, exact: boo
     return raw * WHO5_STEP
 
 
+def _within(x: np.ndarray, moments: Moments) -> np.ndarray:
+    """``x`` rounded to integers and kept within the variable's printed range (sample mode)."""
+    return np.clip(np.round(x), moments.low, moments.high).astype(np.int64)
+
+
 def _raw_with_sum(rng, raw: np.ndarray, target: int, high: int) -> np.ndarray:
     """``raw`` (integers in 0..``high``) moved one unit at a time, at random, to sum to ``target``.
 
@@ -471,17 +476,7 @@ def _raw_with_sum(rng, raw: np.ndarray, target: int, high: int) -> np.ndarray:
     the sum is exact after one pass unless too few values can move; at most
     :data:`BASELINE_SUM_PASSES` passes.
     """
-    raw = raw.copy()
-    for _ in range(BASELINE_SUM_PASSES):
-        gap = target - int(raw.sum())
-        if gap == 0:
-            break
-        step = 1 if gap > 0 else -1
-        movable = np.flatnonzero((raw + step >= 0) & (raw + step <= high))
-        if len(movable) == 0:
-            break
-        raw[rng.choice(movable, size=min(abs(gap), len(movable)), replace=False)] += step
-    return raw
+    return move_to_sum(raw.copy(), target, 0, high, at_random(rng), BASELINE_SUM_PASSES)
 
 
 def _split_gaps(rng, gap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
